@@ -1,0 +1,160 @@
+"""The oracle's JSON Lines protocol, answered by gotmpl.
+
+``gotmpl batch`` reads one request per line and writes one response per line, in
+order, exactly as the Go oracle in ../shared/oracle does (see its README), so the
+same request files drive both and their answers can be compared byte for byte.
+Parse mode gives ``{"tree", "trees", "error", "phase"}``. Protocol errors (a bad
+line, an unknown field) have phase "request" and start with ``gotmpl:``.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from .funcs import func_set_names
+from .parser import PARSE_COMMENTS, SKIP_FUNC_CHECK, ParseError, parse
+from .funcs import BUILTIN_NAMES
+from .template import Template
+
+__all__ = ["handle_request", "handle_line", "serve"]
+
+_FIELDS = {
+    "id",
+    "mode",
+    "name",
+    "template",
+    "delims",
+    "options",
+    "funcs",
+    "associated",
+    "execute",
+    "data",
+    "parse_mode",
+    "timeout_ms",
+    "max_output",
+    "istio_env",
+    "bench",
+}
+_PARSE_MODES = {"comments": PARSE_COMMENTS, "skipfunccheck": SKIP_FUNC_CHECK}
+
+
+class RequestError(ValueError):
+    """The request itself is bad (phase "request")."""
+
+
+def _associated(raw: Any) -> list[tuple[str, str]]:
+    if raw is None:
+        return []
+    if isinstance(raw, dict):
+        pairs = list(raw.items())
+    elif isinstance(raw, list) and all(isinstance(p, list) and len(p) == 2 for p in raw):
+        pairs = [(p[0], p[1]) for p in raw]
+    else:
+        raise RequestError("bad associated: must be an object of name -> template text")
+    if not all(isinstance(n, str) and isinstance(t, str) for n, t in pairs):
+        raise RequestError("bad associated: names and templates must be strings")
+    return pairs
+
+
+def _delims(req: dict) -> tuple[str, str]:
+    delims = req.get("delims") or []
+    if len(delims) not in (0, 2) or not all(isinstance(d, str) for d in delims):
+        raise RequestError("delims must be [left, right]")
+    return (delims[0], delims[1]) if delims else ("", "")
+
+
+def _func_names(req: dict) -> list[frozenset[str]]:
+    try:
+        return [func_set_names(spec) for spec in req.get("funcs") or []]
+    except ValueError as e:
+        raise RequestError(str(e)) from None
+
+
+def _build(req: dict) -> Template:
+    """The oracle's build(): New, Delims, Funcs, Option, associated, Parse."""
+    if not isinstance(req.get("template"), str):
+        raise RequestError('missing "template"')
+    t = Template(req.get("name", "t"))
+    t.delims(*_delims(req))
+    for names in _func_names(req):
+        t.known_funcs(names)
+    try:
+        t.option(*(req.get("options") or []))
+    except ValueError as e:
+        raise RequestError(f"bad option: {e}") from None
+    for name, text in _associated(req.get("associated")):
+        t.new(name).parse(text)
+    t.parse(req["template"])
+    return t
+
+
+def _parse_response(req: dict) -> dict:
+    modes = req.get("parse_mode") or []
+    if not modes:
+        t = _build(req)
+        trees = {tt.name: str(tt.root) for tt in t.templates() if tt.root is not None}
+        return {"tree": str(t.root) if t.root is not None else None, "trees": trees, "error": None, "phase": None}
+    mode = 0
+    for m in modes:
+        if m not in _PARSE_MODES:
+            raise RequestError(f"unknown parse_mode {m!r}")
+        mode |= _PARSE_MODES[m]
+    if req.get("associated") is not None:
+        raise RequestError("associated is not supported with parse_mode")
+    if not isinstance(req.get("template"), str):
+        raise RequestError('missing "template"')
+    name = req.get("name", "t")
+    left, right = _delims(req)
+    tree_set = parse(name, req["template"], left, right, [BUILTIN_NAMES, *_func_names(req)], mode)
+    trees = {n: str(tree.root) for n, tree in tree_set.items()}
+    return {"tree": trees.get(name), "trees": trees, "error": None, "phase": None}
+
+
+def handle_request(req: Any, default_mode: str = "exec") -> dict:
+    """Answer one decoded request as the oracle would."""
+    rid = req.get("id") if isinstance(req, dict) else None
+    mode = default_mode
+    try:
+        if not isinstance(req, dict):
+            raise RequestError("bad request: a request is a JSON object")
+        unknown = sorted(set(req) - _FIELDS)
+        if unknown:
+            raise RequestError(f"bad request: unknown field {unknown[0]!r}")
+        mode = req.get("mode") or default_mode
+        if mode not in ("exec", "parse"):
+            raise RequestError(f'bad request: mode must be "exec" or "parse", got {mode!r}')
+        if mode == "exec":
+            raise RequestError("exec mode is not available: this gotmpl parses only (use --parse or \"mode\": \"parse\")")
+        resp = _parse_response(req)
+    except RequestError as e:
+        resp = _error_response(mode, "gotmpl: " + str(e), "request")
+    except ParseError as e:
+        resp = _error_response(mode, str(e), "parse")
+    if rid is not None:
+        resp = {"id": rid, **resp}
+    return resp
+
+
+def _error_response(mode: str, message: str, phase: str) -> dict:
+    if mode == "parse":
+        return {"tree": None, "trees": None, "error": message, "phase": phase}
+    return {"output": "", "error": message, "phase": phase}
+
+
+def handle_line(line: str, default_mode: str = "exec") -> dict:
+    try:
+        req = json.loads(line)
+    except ValueError as e:
+        return _error_response(default_mode, f"gotmpl: bad request: {e}", "request")
+    return handle_request(req, default_mode)
+
+
+def serve(inp: IO[str], out: IO[str], default_mode: str = "exec") -> None:
+    """Answer every non-blank line of ``inp`` on ``out``, flushing after each."""
+    for line in inp:
+        if not line.strip():
+            continue
+        resp = handle_line(line, default_mode)
+        out.write(json.dumps(resp, ensure_ascii=False) + "\n")
+        out.flush()

@@ -1,0 +1,245 @@
+"""Template sets: Go's text/template ``Template`` API, in Python style.
+
+A :class:`Template` is one named template in a set of associated templates that
+share delimiters' defaults, functions, options and the name -> template table,
+exactly as Go's templates share their ``common`` part: ``new`` adds a template
+to the set, ``parse`` adds every ``{{define}}``/``{{block}}`` it finds, and
+``lookup`` finds any of them by name. Redefinition follows Go: within one
+``parse`` a name may be defined twice only if one body is empty; a later
+``parse`` may replace a template, but an empty body never replaces a non-empty
+one.
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import os
+from typing import Any, Callable, Iterable, Mapping
+
+from .funcs import BUILTIN_NAMES, check_func_name
+from .nodes import ListNode, Tree, is_empty_tree
+from .parser import ParseError, parse as _parse_text
+from .strconv import quote
+
+__all__ = ["Template", "ParseError", "parse_files", "parse_glob", "MISSINGKEY_ACTIONS"]
+
+# missingkey=... values Go accepts, and what each means to the executor.
+MISSINGKEY_ACTIONS = {"default": "invalid", "invalid": "invalid", "zero": "zero", "error": "error"}
+
+
+class _Common:
+    """What associated templates share (Go's ``common``)."""
+
+    __slots__ = ("templates", "missingkey", "funcs", "known_names")
+
+    def __init__(self) -> None:
+        self.templates: dict[str, Template] = {}
+        self.missingkey = "invalid"
+        self.funcs: dict[str, Callable[..., Any]] = {}
+        self.known_names: set[str] = set()
+
+
+class Template:
+    """A named template, member of a set of associated templates."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.tree: Tree | None = None
+        self.left_delim = ""
+        self.right_delim = ""
+        self._common = _Common()
+
+    def __repr__(self) -> str:
+        return f"<Template {self.name!r}>"
+
+    @property
+    def root(self) -> ListNode | None:
+        """The root node of this template's tree (Go's embedded Tree.Root)."""
+        return self.tree.root if self.tree is not None else None
+
+    # --- configuration -------------------------------------------------------------------------
+
+    def new(self, name: str) -> "Template":
+        """A new template associated with this one, with the same delimiters."""
+        nt = Template(name)
+        nt._common = self._common
+        nt.left_delim = self.left_delim
+        nt.right_delim = self.right_delim
+        return nt
+
+    def delims(self, left: str = "", right: str = "") -> "Template":
+        """Set the action delimiters for later ``parse`` calls; "" means the default."""
+        self.left_delim = left
+        self.right_delim = right
+        return self
+
+    def funcs(self, mapping: Mapping[str, Callable[..., Any]]) -> "Template":
+        """Add functions to the set's function map (Go's Funcs; checked like Go)."""
+        for name, fn in mapping.items():
+            check_func_name(name)
+            if not callable(fn):
+                raise ValueError(f"value for {name} not a function")
+        self._common.funcs.update(mapping)
+        return self
+
+    def known_funcs(self, names: "Iterable[str]") -> "Template":
+        """Let the parser accept calls to ``names`` without implementations.
+
+        For checking templates written for a function set (sprig, Istio's) that is
+        not attached: Go's parser only needs the names.
+        """
+        self._common.known_names.update(names)
+        return self
+
+    def option(self, *options: str) -> "Template":
+        """Set options; only ``missingkey=default|invalid|zero|error`` exists."""
+        for opt in options:
+            if opt == "":
+                raise ValueError("empty option string")
+            key, sep, value = opt.partition("=")
+            if not sep or key != "missingkey" or value not in MISSINGKEY_ACTIONS:
+                raise ValueError("unrecognized option: " + opt)
+            self._common.missingkey = MISSINGKEY_ACTIONS[value]
+        return self
+
+    @property
+    def missingkey(self) -> str:
+        """The set's missing-key action: "invalid" (the default), "zero" or "error"."""
+        return self._common.missingkey
+
+    @property
+    def func_map(self) -> Mapping[str, Callable[..., Any]]:
+        """The functions added with ``funcs`` (builtins excluded)."""
+        return self._common.funcs
+
+    # --- parsing -------------------------------------------------------------------------------
+
+    def parse(self, text: str, mode: int = 0) -> "Template":
+        """Parse ``text`` as this template's body; raises ParseError with Go's text."""
+        trees = _parse_text(
+            self.name,
+            text,
+            self.left_delim,
+            self.right_delim,
+            (self._common.funcs, BUILTIN_NAMES, self._common.known_names),
+            mode,
+        )
+        for name, tree in trees.items():
+            self.add_parse_tree(name, tree)
+        return self
+
+    def add_parse_tree(self, name: str, tree: Tree) -> "Template":
+        """Associate ``tree`` with this set under ``name`` (Go's AddParseTree)."""
+        nt = self if name == self.name else self.new(name)
+        if self._associate(nt, tree) or nt.tree is None:
+            nt.tree = tree
+        return nt
+
+    def _associate(self, new: "Template", tree: Tree) -> bool:
+        old = self._common.templates.get(new.name)
+        if old is not None and is_empty_tree(tree.root) and old.tree is not None:
+            return False
+        self._common.templates[new.name] = new
+        return True
+
+    def parse_files(self, *paths: str) -> "Template":
+        """Parse files into this set, each named by its base name (Go's ParseFiles)."""
+        _parse_files_into(self, paths)
+        return self
+
+    def parse_glob(self, pattern: str) -> "Template":
+        """Parse the files matching ``pattern`` into this set (Go's ParseGlob)."""
+        _parse_files_into(self, _glob_files(pattern))
+        return self
+
+    # --- lookups -----------------------------------------------------------------------------------
+
+    def lookup(self, name: str) -> "Template | None":
+        return self._common.templates.get(name)
+
+    def templates(self) -> list["Template"]:
+        """Every template of the set (Go returns them in map order; this is sorted)."""
+        return [self._common.templates[k] for k in sorted(self._common.templates)]
+
+    def defined_templates(self) -> str:
+        """Go's DefinedTemplates: "; defined templates are: "a", "b"" or ""."""
+        names = [
+            quote(name)
+            for name, tmpl in sorted(self._common.templates.items())
+            if tmpl.tree is not None and tmpl.tree.root is not None
+        ]
+        if not names:
+            return ""
+        return "; defined templates are: " + ", ".join(names)
+
+    def clone(self) -> "Template":
+        """A copy of the set that can be changed without affecting this one.
+
+        Trees are shared, as in Go: they are never modified after parsing.
+        """
+        nt = Template(self.name)
+        nt.tree = self.tree
+        nt.left_delim, nt.right_delim = self.left_delim, self.right_delim
+        nt._common.missingkey = self._common.missingkey
+        nt._common.funcs = dict(self._common.funcs)
+        nt._common.known_names = set(self._common.known_names)
+        for name, tmpl in self._common.templates.items():
+            if name == self.name:
+                nt._common.templates[name] = nt
+                continue
+            copy = Template(tmpl.name)
+            copy.tree = tmpl.tree
+            copy.left_delim, copy.right_delim = tmpl.left_delim, tmpl.right_delim
+            copy._common = nt._common
+            nt._common.templates[name] = copy
+        return nt
+
+
+def _read_template_file(path: str) -> tuple[str, str]:
+    """(base name, text) of a template file, its bytes kept exactly (Go strings are bytes)."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        raise OSError(f"open {path}: no such file or directory") from None
+    except IsADirectoryError:
+        raise OSError(f"read {path}: is a directory") from None
+    except PermissionError:
+        raise OSError(f"open {path}: permission denied") from None
+    return os.path.basename(path), data.decode("utf-8", "surrogateescape")
+
+
+def _parse_files_into(t: Template | None, paths: tuple[str, ...] | list[str]) -> Template:
+    if not paths:
+        raise ValueError("template: no files named in call to ParseFiles")
+    for path in paths:
+        name, text = _read_template_file(path)
+        if t is None:
+            t = Template(name)
+        tmpl = t if name == t.name else t.new(name)
+        tmpl.parse(text)
+    return t
+
+
+def _glob_files(pattern: str) -> list[str]:
+    files = sorted(_glob.glob(pattern))
+    if not files:
+        raise ValueError(f"template: pattern matches no files: {_backquote(pattern)}")
+    return files
+
+
+def _backquote(s: str) -> str:
+    """fmt's %#q: a raw string when strconv.CanBackquote, else quoted."""
+    if "`" not in s and all(ch == "\t" or (ch >= " " and ch != "\x7f") for ch in s) and "\ufeff" not in s:
+        return "`" + s + "`"
+    return quote(s)
+
+
+def parse_files(*paths: str) -> Template:
+    """A new template set from files; the first file names the set (Go's ParseFiles)."""
+    return _parse_files_into(None, paths)
+
+
+def parse_glob(pattern: str) -> Template:
+    """A new template set from the files matching ``pattern`` (Go's ParseGlob)."""
+    return _parse_files_into(None, _glob_files(pattern))
