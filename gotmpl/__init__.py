@@ -11,6 +11,7 @@ Modules: ``lexer`` (tokens), ``grammar.lark`` + ``parser`` (the parse tree),
 JSON Lines protocol), ``cli`` (the ``gotmpl`` command).
 """
 
+from . import gotime as _gotime  # noqa: F401 - registers time.Duration and time.Time
 from .nodes import Tree
 from .parser import PARSE_COMMENTS, SKIP_FUNC_CHECK, ParseError
 from .template import Template, parse_files, parse_glob

@@ -1,23 +1,31 @@
 """The ``gotmpl`` command line.
 
-``gotmpl parse`` parses template files as Go's ParseFiles would and prints each
-template's tree in Go's canonical form (``--tree`` adds a node-by-node dump with
-positions); ``gotmpl batch`` answers the Go oracle's JSON Lines protocol.
-User errors print one line on stderr and exit 1; usage errors exit 2.
+``gotmpl render`` renders templates with YAML/JSON data (seen as Helm sees it:
+numbers are float64) or the oracle's typed data; ``gotmpl parse`` parses
+template files as Go's ParseFiles would and prints each template's tree in Go's
+canonical form (``--tree`` adds a node-by-node dump with positions);
+``gotmpl batch`` answers the Go oracle's JSON Lines protocol. User errors print
+one line on stderr and exit 1; usage errors exit 2.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import sys
-from typing import Iterable
+import tempfile
+from typing import Any, Iterable
 
 import click
+import yaml
 
 from . import batch as _batch
 from .funcs import func_set_names
 from .nodes import BranchNode, ChainNode, CommandNode, ListNode, Node, PipeNode, TemplateNode, Tree
 from .parser import ParseError
+from .runtime import ExecError
 from .template import Template, parse_files
+from .values import INT64, Typed, from_typed_json
 
 __all__ = ["main"]
 
@@ -101,6 +109,141 @@ def parse_cmd(files: tuple[str, ...], delims: tuple[str, str] | None, funcs: str
             lines: list[str] = []
             _dump(tmpl.root, tmpl.tree, lines)
             click.echo("\n".join(lines))
+
+
+def _helm_numbers(v: Any) -> Any:
+    """YAML/JSON data as Helm's decoder gives it: every number a float64."""
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return v
+    if isinstance(v, (int, float)):
+        return float(v)
+    if isinstance(v, dict):
+        return {str(k): _helm_numbers(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_helm_numbers(x) for x in v]
+    return str(v)
+
+
+def _load_data(path: str) -> Any:
+    try:
+        text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
+    except OSError as e:
+        raise click.ClickException(f"{path}: {e.strerror}") from None
+    try:
+        docs = list(yaml.safe_load_all(text))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise click.ClickException(f"{path}{where}: invalid YAML/JSON data: {getattr(e, 'problem', e)}") from None
+    if len(docs) > 1:
+        raise click.ClickException(f"{path}: data must be one YAML/JSON document, found {len(docs)}")
+    return _helm_numbers(docs[0] if docs else None)
+
+
+def _set_value(data: dict, assignment: str) -> None:
+    """One ``--set a.b[0]=v`` (Helm's strvals: ints are int64, true/false bool, null nil)."""
+    key, sep, raw = assignment.partition("=")
+    if not sep or not key:
+        raise click.BadParameter(f"{assignment!r}: expected key=value", param_hint="--set")
+    value: Any = raw
+    if raw in ("true", "false"):
+        value = raw == "true"
+    elif raw == "null":
+        value = None
+    else:
+        try:
+            value = Typed(INT64, int(raw, 10))
+        except ValueError:
+            pass
+    parts = key.split(".")
+    cur = data
+    for part in parts[:-1]:
+        nxt = cur.get(part)
+        if not isinstance(nxt, dict):
+            nxt = cur[part] = {}
+        cur = nxt
+    cur[parts[-1]] = value
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Write a whole file or nothing: a temporary file renamed into place."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".gotmpl-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8", "surrogateescape"))
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+@main.command("render")
+@click.argument("templates", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-d", "--data", "data_file", metavar="FILE", help="YAML or JSON data (- for stdin); numbers are float64, as in Helm.")
+@click.option("--typed-data", metavar="FILE", help="Data in the Go oracle's typed JSON encoding.")
+@click.option("--set", "sets", multiple=True, metavar="KEY=VALUE", help="Set a data value (a.b=c), as Helm's --set.")
+@click.option("--delims", nargs=2, metavar="LEFT RIGHT", help="Action delimiters (default {{ }}).")
+@click.option("--option", "options", multiple=True, metavar="OPT", help="Template option, e.g. missingkey=error.")
+@click.option("--funcs", default="", metavar="SETS", help="Extra function sets (comma-separated).")
+@click.option("-t", "--template", "name", metavar="NAME", help="Execute this associated template instead of the first file.")
+@click.option("-o", "--output", metavar="FILE", help="Write here (whole file or nothing) instead of stdout.")
+def render_cmd(
+    templates: tuple[str, ...],
+    data_file: str | None,
+    typed_data: str | None,
+    sets: tuple[str, ...],
+    delims: tuple[str, str] | None,
+    options: tuple[str, ...],
+    funcs: str,
+    name: str | None,
+    output: str | None,
+) -> None:
+    """Render TEMPLATES (parsed as one set, the first file executed) with data."""
+    if data_file and typed_data:
+        raise click.UsageError("use either --data or --typed-data")
+    data: Any = None
+    if data_file:
+        data = _load_data(data_file)
+    elif typed_data:
+        try:
+            with open(typed_data, encoding="utf-8") as f:
+                data = from_typed_json(json.load(f))
+        except OSError as e:
+            raise click.ClickException(f"{typed_data}: {e.strerror}") from None
+        except ValueError as e:
+            raise click.ClickException(f"{typed_data}: {e}") from None
+    if sets:
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise click.UsageError("--set needs map data")
+        for assignment in sets:
+            _set_value(data, assignment)
+    try:
+        tset = _load_set(templates, delims, funcs)
+        tset.option(*options)
+        out: list[str] = []
+        tmpl = tset if name is None else tset._named(name)
+        try:
+            tmpl._run(data, out)
+        except ExecError as e:
+            if output is None:
+                sys.stdout.write("".join(out))
+                sys.stdout.flush()
+            click.echo(str(e), err=True)
+            sys.exit(1)
+    except (ParseError, ExecError) as e:
+        click.echo(str(e), err=True)
+        sys.exit(1)
+    except (OSError, ValueError) as e:
+        click.echo(f"gotmpl: {e}", err=True)
+        sys.exit(1)
+    text = "".join(out)
+    if output is None:
+        sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
+    else:
+        _write_atomically(output, text)
 
 
 @main.command("batch")

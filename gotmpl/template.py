@@ -16,27 +16,58 @@ import glob as _glob
 import os
 from typing import Any, Callable, Iterable, Mapping
 
-from .funcs import BUILTIN_NAMES, check_func_name
+from .compiler import compile_tree
+from .funcs import BUILTIN_NAMES, as_go_func, builtins, check_func_name
 from .nodes import ListNode, Tree, is_empty_tree
 from .parser import ParseError, parse as _parse_text
+from .runtime import ExecError, GoFunc, LimitExceeded, State, check_limits, tick
 from .strconv import quote
+from .values import ANY, MISSING, NilInterface, func_of, slice_of
 
-__all__ = ["Template", "ParseError", "parse_files", "parse_glob", "MISSINGKEY_ACTIONS"]
+ANY_FUNC = func_of([slice_of(ANY)], [ANY], True)
+
+__all__ = ["Template", "ParseError", "ExecError", "LimitExceeded", "parse_files", "parse_glob", "MISSINGKEY_ACTIONS"]
 
 # missingkey=... values Go accepts, and what each means to the executor.
 MISSINGKEY_ACTIONS = {"default": "invalid", "invalid": "invalid", "zero": "zero", "error": "error"}
 
 
 class _Common:
-    """What associated templates share (Go's ``common``)."""
+    """What associated templates share (Go's ``common``), and the caches built
+    from it: the function table and compiled code per parse tree."""
 
-    __slots__ = ("templates", "missingkey", "funcs", "known_names")
+    __slots__ = ("templates", "missingkey", "funcs", "known_names", "_exec_funcs", "_compiled")
 
     def __init__(self) -> None:
         self.templates: dict[str, Template] = {}
         self.missingkey = "invalid"
         self.funcs: dict[str, Callable[..., Any]] = {}
         self.known_names: set[str] = set()
+        self._exec_funcs: dict[str, GoFunc] | None = None
+        self._compiled: dict[int, tuple[Tree, Callable[..., Any]]] = {}
+
+    def exec_funcs(self) -> dict[str, GoFunc]:
+        """Go's findFunction table: the set's functions over the builtins; names
+        only known for parsing map to an unimplemented entry."""
+        if self._exec_funcs is None:
+            table = dict(builtins())
+            for name in self.known_names:
+                table.setdefault(name, GoFunc(name, ANY_FUNC, None))
+            for name, fn in self.funcs.items():
+                table[name] = as_go_func(name, fn)
+            self._exec_funcs = table
+        return self._exec_funcs
+
+    def compiled(self, tree: Tree) -> Callable[..., Any]:
+        entry = self._compiled.get(id(tree))
+        if entry is None or entry[0] is not tree:
+            entry = (tree, compile_tree(tree, self.exec_funcs()))
+            self._compiled[id(tree)] = entry
+        return entry[1]
+
+    def invalidate(self) -> None:
+        self._exec_funcs = None
+        self._compiled.clear()
 
 
 class Template:
@@ -80,6 +111,7 @@ class Template:
             if not callable(fn):
                 raise ValueError(f"value for {name} not a function")
         self._common.funcs.update(mapping)
+        self._common.invalidate()
         return self
 
     def known_funcs(self, names: "Iterable[str]") -> "Template":
@@ -89,6 +121,7 @@ class Template:
         not attached: Go's parser only needs the names.
         """
         self._common.known_names.update(names)
+        self._common.invalidate()
         return self
 
     def option(self, *options: str) -> "Template":
@@ -193,6 +226,83 @@ class Template:
             copy._common = nt._common
             nt._common.templates[name] = copy
         return nt
+
+    # --- execution -------------------------------------------------------------------------------
+
+    def execute(self, writer: Any, data: Any = None) -> None:
+        """Apply the template to ``data`` and write the output to ``writer`` (Go's
+        Execute; text or binary writers). On an error the output produced so far
+        is written, then ExecError is raised with Go's text."""
+        out: list[str] = []
+        try:
+            self._run(data, out)
+        finally:
+            if out:
+                _write(writer, "".join(out))
+
+    def execute_template(self, writer: Any, name: str, data: Any = None) -> None:
+        """Execute the associated template ``name`` (Go's ExecuteTemplate)."""
+        self._named(name).execute(writer, data)
+
+    def render(
+        self, data: Any = None, name: str | None = None, timeout: float | None = None, max_output: int | None = None
+    ) -> str:
+        """The output as a string; ``name`` picks an associated template.
+        ``timeout`` (seconds) and ``max_output`` (bytes) bound untrusted templates:
+        exceeding one raises LimitExceeded."""
+        tmpl = self if name is None else self._named(name)
+        out: list[str] = []
+        tmpl._run(data, out, timeout, max_output)
+        return "".join(out)
+
+    def _named(self, name: str) -> "Template":
+        tmpl = self.lookup(name)
+        if tmpl is None:
+            raise ExecError(f"template: no template {quote(name)} associated with template {quote(self.name)}", self.name)
+        return tmpl
+
+    def _run(self, data: Any, out: list[str], timeout: float | None = None, max_output: int | None = None) -> None:
+        """Run the compiled template with an explicit stack of template calls, so
+        recursion is bounded by Go's depth limit, not by Python's."""
+        name = self.name
+        if self.tree is None or self.tree.root is None:
+            raise ExecError(f"template: {name}: {quote(name)} is an incomplete or empty template", name)
+        common = self._common
+        S = State(self, name, out, common.exec_funcs(), common.missingkey, timeout, max_output)
+        dot = MISSING if data is None or type(data) is NilInterface else data
+        stack = [common.compiled(self.tree)(S, dot)]
+        names = [name]
+        while stack:
+            try:
+                fn, callee, callee_dot = next(stack[-1])
+            except StopIteration:
+                stack.pop()
+                names.pop()
+                if names:
+                    S.name = names[-1]
+                    S.depth -= 1
+                continue
+            names.append(callee)
+            S.name = callee
+            S.depth += 1
+            if S.limited:
+                tick(S)
+            stack.append(fn(S, callee_dot))
+        if S.limited:
+            check_limits(S)
+
+    def _compiled(self, tmpl: "Template") -> Callable[..., Any]:
+        """The compiled code of an associated template (used for {{template}} calls)."""
+        if tmpl.tree is None:
+            raise ExecError(f"template: {tmpl.name}: {quote(tmpl.name)} is an incomplete or empty template", tmpl.name)
+        return self._common.compiled(tmpl.tree)
+
+
+def _write(writer: Any, text: str) -> None:
+    try:
+        writer.write(text)
+    except TypeError:
+        writer.write(text.encode("utf-8", "surrogateescape"))
 
 
 def _read_template_file(path: str) -> tuple[str, str]:

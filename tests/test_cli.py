@@ -74,7 +74,7 @@ def test_batch_parse_speaks_the_oracle_protocol(oracle) -> None:
 def test_batch_bad_lines_get_request_errors() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "gotmpl.cli", "batch", "--parse"],
-        input='not json\n{"bogus": 1}\n{"template": "x", "mode": "exec"}\n',
+        input='not json\n{"bogus": 1}\n{"template": "x", "mode": "exec", "data": {"t": "nosuchtype", "v": 1}}\n',
         capture_output=True,
         text=True,
         check=True,

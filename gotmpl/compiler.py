@@ -1,0 +1,594 @@
+"""The compiler: a parse tree becomes Python source, compiled once, run many times.
+
+Like Jinja2, gotmpl generates Python code for each template instead of walking
+the tree on every render. The generated function mirrors Go's exec.go step by
+step — the same evaluation order, the same checks, the error node Go would
+report (``self.at`` follows Go's ``s.at(node)`` as code is generated) — and
+calls gotmpl.runtime for anything dynamic. Template variables are Python
+locals (Go's scoping is lexical, so each declaration gets its own local);
+``{{break}}``/``{{continue}}`` are Python's; constant arguments are converted
+at compile time.
+
+Each compiled template is a generator function ``f(S, dot)``: a
+``{{template}}`` call yields ``(function, name, dot)`` to the driver in
+gotmpl.template, which keeps its own stack, so template recursion depth is
+bounded by Go's limit (100000), not by Python's recursion limit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import runtime as R
+from . import values as V
+from .nodes import (
+    ActionNode,
+    BoolNode,
+    BranchNode,
+    BreakNode,
+    ChainNode,
+    CommandNode,
+    CommentNode,
+    ContinueNode,
+    DotNode,
+    FieldNode,
+    IdentifierNode,
+    IfNode,
+    ListNode,
+    NilNode,
+    Node,
+    NumberNode,
+    PipeNode,
+    RangeNode,
+    StringNode,
+    TemplateNode,
+    TextNode,
+    Tree,
+    VariableNode,
+    WithNode,
+)
+from .runtime import REFLECT_VALUE, GoFunc
+from .values import MISSING
+
+__all__ = ["compile_tree"]
+
+_LITERALS = (BoolNode, NumberNode, StringNode, NilNode)
+
+
+class _Unsupported(Exception):
+    pass
+
+
+class _Gen:
+    """Generates the Python source of one template's function."""
+
+    def __init__(self, tree: Tree, funcs: dict[str, GoFunc]) -> None:
+        self.tree = tree
+        self.funcs = funcs
+        self.lines: list[str] = []
+        self.depth = 1
+        self.consts: list[Any] = []
+        self._const_ids: dict[int, int] = {}
+        self.tmp = 0
+        self.scopes: list[dict[str, str]] = [{"$": "v_dollar"}]
+        self.dot = "dot"
+        self.dot_static = "None"  # the dot's static type when an interface (an expression)
+        self.at: Node | None = None
+        self.loop_depth = 0
+        self.loops: list[str] = []  # "body" / "else" of the enclosing ranges
+
+    # --- emitting --------------------------------------------------------------------------
+
+    def emit(self, line: str) -> None:
+        self.lines.append("    " * self.depth + line)
+
+    def new_var(self, prefix: str = "t") -> str:
+        self.tmp += 1
+        return f"{prefix}{self.tmp}"
+
+    def const(self, value: Any) -> str:
+        """A reference to a constant (nodes, types, non-literal values)."""
+        key = id(value)
+        idx = self._const_ids.get(key)
+        if idx is None:
+            idx = len(self.consts)
+            self.consts.append(value)
+            self._const_ids[key] = idx
+        return f"K[{idx}]"
+
+    def literal(self, value: Any) -> str:
+        """Python source for a constant value."""
+        if type(value) is str or type(value) is bool or (type(value) is int) or value is None:
+            return repr(value)
+        if value is MISSING:
+            return "MISSING"
+        return self.const(value)
+
+    def node(self, n: Node | None) -> str:
+        return "None" if n is None else self.const(n)
+
+    def fail(self, message_expr: str, node: Node | None = None) -> None:
+        """Emit a raise of Go's error at the current node (or ``node``)."""
+        self.emit(f"raise R.fail(S, {self.node(node if node is not None else self.at)}, {message_expr})")
+
+    # --- variables ------------------------------------------------------------------------------
+
+    def lookup_var(self, name: str) -> str | None:
+        for scope in reversed(self.scopes):
+            if name in scope:
+                return scope[name]
+        return None
+
+    def declare_var(self, name: str) -> str:
+        """A new local for a declared variable; ``<local>_st`` holds the static type
+        of the slot its value came from when that is an interface."""
+        py = self.new_var("v_")
+        self.scopes[-1][name] = py
+        self.emit(f"{py}_st = None")
+        return py
+
+    def push_scope(self) -> None:
+        self.scopes.append({})
+
+    def pop_scope(self) -> None:
+        self.scopes.pop()
+
+    # --- statements ---------------------------------------------------------------------------------
+
+    def walk(self, node: Node) -> None:
+        self.at = node
+        if isinstance(node, TextNode):
+            if node.text:
+                self.emit(f"W({node.text!r})")
+        elif isinstance(node, ActionNode):
+            value = self.pipeline(node.pipe)
+            if not node.pipe.decl:
+                self.at = node
+                n = self.node(node)
+                self.emit(f"W({value} if type({value}) is str else P(S, {n}, {value}))")
+        elif isinstance(node, (IfNode, WithNode)):
+            self.walk_if_or_with(node)
+        elif isinstance(node, RangeNode):
+            self.walk_range(node)
+        elif isinstance(node, TemplateNode):
+            self.walk_template(node)
+        elif isinstance(node, ListNode):
+            for child in node.nodes:
+                self.walk(child)
+        elif isinstance(node, BreakNode):
+            if self.loops and self.loops[-1] == "else":
+                self.emit("raise R.BreakElse")
+            else:
+                self.emit("break")
+        elif isinstance(node, ContinueNode):
+            self.emit("continue")
+        elif isinstance(node, CommentNode):
+            pass
+        else:  # pragma: no cover - the parser makes no other nodes
+            self.fail(repr(f"unknown node: {node}"))
+
+    def block(self, body: ListNode | None, dot: str | None = None) -> None:
+        saved = self.dot, self.dot_static
+        if dot is not None:
+            self.dot, self.dot_static = dot, "None"
+        self.depth += 1
+        mark = len(self.lines)
+        # Declarations in one branch are never visible in another at run time.
+        self.push_scope()
+        if body is not None:
+            self.walk(body)
+        self.pop_scope()
+        if len(self.lines) == mark:
+            self.emit("pass")
+        self.depth -= 1
+        self.dot, self.dot_static = saved
+
+    def walk_if_or_with(self, node: BranchNode) -> None:
+        self.push_scope()
+        value = self.pipeline(node.pipe)
+        self.emit(f"if ({value} if type({value}) is bool else T({value})):")
+        self.block(node.list, value if isinstance(node, WithNode) else None)
+        if node.else_list is not None:
+            self.emit("else:")
+            self.block(node.else_list)
+        self.pop_scope()
+
+    def walk_range(self, node: RangeNode) -> None:
+        self.at = node
+        self.push_scope()
+        pipe = node.pipe
+        value = self.pipeline(pipe)
+        decl = pipe.decl
+        items, ran, key, elem = self.new_var("it"), self.new_var("ran"), self.new_var("k"), self.new_var("e")
+        kst, est = self.new_var("kst"), self.new_var("est")
+        two = len(decl) > 1
+        self.emit(f"{items} = R.range_items(S, {self.node(self.at)}, {value}, {two})")
+        self.emit(f"{kst}, {est} = R.range_static({value})")
+        self.emit(f"{ran} = False")
+        self.emit(f"for {key}, {elem} in {items}:")
+        self.depth += 1
+        self.emit(f"{ran} = True")
+        self.emit("if S.limited: R.tick(S)")
+        if decl:
+            targets = [self.var_target(d, assign=pipe.is_assign) for d in decl]
+            if len(decl) == 1:
+                self.assign_target(targets[0], elem, est)
+            else:
+                self.assign_target(targets[0], key, kst)
+                self.assign_target(targets[1], elem, est)
+        self.push_scope()
+        self.loop_depth += 1
+        self.loops.append("body")
+        saved = self.dot, self.dot_static
+        self.dot, self.dot_static = elem, est
+        mark = len(self.lines)
+        self.walk(node.list)
+        if len(self.lines) == mark:
+            self.emit("pass")
+        self.dot, self.dot_static = saved
+        self.loops.pop()
+        self.loop_depth -= 1
+        self.pop_scope()
+        self.depth -= 1
+        if node.else_list is not None:
+            self.emit(f"if not {ran}:")
+            self.depth += 1
+            self.loops.append("else")
+            self.emit("try:")
+            self.block(node.else_list)
+            self.emit("except R.BreakElse:")
+            self.emit("    pass")
+            self.loops.pop()
+            self.depth -= 1
+        self.pop_scope()
+
+    def var_target(self, var: VariableNode, assign: bool) -> tuple[str | None, VariableNode]:
+        """The Python local a declared/assigned variable lives in (None: undefined)."""
+        name = var.ident[0]
+        if assign:
+            return self.lookup_var(name), var
+        return self.lookup_var(name), var  # declared by the pipeline already
+
+    def assign_target(self, target: tuple[str | None, VariableNode], value: str, static: str = "None") -> None:
+        py, var = target
+        if py is None:
+            self.emit(f"raise R.undefined_variable(S, {self.node(self.at)}, {var.ident[0]!r})")
+        else:
+            self.emit(f"{py} = {value}")
+            if py != "v_dollar":
+                self.emit(f"{py}_st = {static}")
+
+    def walk_template(self, node: TemplateNode) -> None:
+        self.at = node
+        n = self.node(node)
+        fn = self.new_var("f")
+        self.emit(f"{fn} = R.lookup_template(S, {n}, {node.name!r})")
+        if node.pipe is not None:
+            value = self.pipeline(node.pipe)
+        else:
+            value = "MISSING"
+        self.emit(f"yield ({fn}, {node.name!r}, {value})")
+
+    # --- pipelines and commands ------------------------------------------------------------------
+
+    def pipeline(self, pipe: PipeNode | None) -> str:
+        """Go's evalPipeline: the commands in order, each result feeding the next;
+        then declarations. Returns the local holding the value."""
+        if pipe is None:
+            return "MISSING"
+        self.at = pipe
+        result = self.new_var()
+        has_final = False
+        final = "MISSING"
+        for cmd in pipe.cmds:
+            expr = self.command(cmd, final, has_final)
+            self.emit(f"{result} = {expr}")
+            self.emit(f"if {result} is None: {result} = MISSING")
+            final, has_final = result, True
+        for var in pipe.decl:
+            name = var.ident[0]
+            if pipe.is_assign:
+                py = self.lookup_var(name)
+                if py is None:
+                    self.emit(f"raise R.undefined_variable(S, {self.node(self.at)}, {name!r})")
+                else:
+                    self.emit(f"{py} = {result}")
+                    if py != "v_dollar":
+                        self.emit(f"{py}_st = None")
+            else:
+                py = self.declare_var(name)
+                self.emit(f"{py} = {result}")
+        return result
+
+    def command(self, cmd: CommandNode, final: str, has_final: bool) -> str:
+        first = cmd.args[0]
+        if isinstance(first, FieldNode):
+            return self.field_node(first, cmd.args, final, has_final)
+        if isinstance(first, ChainNode):
+            return self.chain_node(first, cmd.args, final, has_final)
+        if isinstance(first, IdentifierNode):
+            return self.function(first, cmd, cmd.args, final, has_final)
+        if isinstance(first, PipeNode):
+            self.not_a_function(cmd.args, has_final)
+            return self.pipeline(first)
+        if isinstance(first, VariableNode):
+            return self.variable_node(first, cmd.args, final, has_final)
+        self.at = first
+        self.not_a_function(cmd.args, has_final)
+        if isinstance(first, BoolNode):
+            return repr(first.true)
+        if isinstance(first, DotNode):
+            return self.dot
+        if isinstance(first, NilNode):
+            self.fail(repr("nil is not a command"))
+            return "MISSING"
+        if isinstance(first, NumberNode):
+            return self.ideal_constant(first)
+        if isinstance(first, StringNode):
+            return repr(first.text)
+        self.fail(repr(f"can't evaluate command {first}"))
+        return "MISSING"
+
+    def not_a_function(self, args: list[Node], has_final: bool) -> None:
+        if len(args) > 1 or has_final:
+            self.fail(repr(f"can't give argument to non-function {args[0]}"))
+
+    def ideal_constant(self, node: NumberNode) -> str:
+        self.at = node
+        try:
+            value = R.ideal_constant(_NO_STATE, node)
+        except R.ExecError:
+            return f"R.ideal_constant(S, {self.node(node)})"
+        return self.literal(value)
+
+    # --- fields ----------------------------------------------------------------------------------------
+
+    def field_node(self, node: FieldNode, args: list[Node], final: str, has_final: bool) -> str:
+        self.at = node
+        return self.field_chain(self.dot, self.dot_static, node, node.ident, args, final, has_final)
+
+    def chain_node(self, node: ChainNode, args: list[Node], final: str, has_final: bool) -> str:
+        self.at = node
+        if isinstance(node.node, NilNode):
+            self.fail(repr(f"indirection through explicit nil in {node}"))
+            return "MISSING"
+        receiver = self.arg(node.node, None)
+        static = "None"
+        if isinstance(node.node, IdentifierNode):
+            fn = self.funcs.get(node.node.ident)
+            if fn is not None and fn.type.results and fn.type.results[0].kind == V.Kind.INTERFACE:
+                static = self.const(fn.type.results[0])
+        return self.field_chain(receiver, static, node, node.field, args, final, has_final)
+
+    def variable_node(self, node: VariableNode, args: list[Node], final: str, has_final: bool) -> str:
+        self.at = node
+        name = node.ident[0]
+        py = self.lookup_var(name)
+        if py is None:
+            self.emit(f"raise R.undefined_variable(S, {self.node(node)}, {name!r})")
+            return "MISSING"
+        if len(node.ident) == 1:
+            self.not_a_function(args, has_final)
+            return py
+        static = "None" if py == "v_dollar" else f"{py}_st"
+        return self.field_chain(py, static, node, node.ident[1:], args, final, has_final)
+
+    def field_chain(
+        self, receiver: str, static: str, node: Node, idents: list[str], args: list[Node], final: str, has_final: bool
+    ) -> str:
+        """Go's evalFieldChain. Field errors name Go's current node (``self.at``);
+        a failing call names ``node``. Each step passes where its receiver came
+        from, so errors can name the receiver's static type."""
+        where = self.node(self.at)
+        if len(args) <= 1 and not has_final:
+            site = self.const(R.chain_site(tuple(idents)))
+            result = self.new_var("r")
+            self.emit(f"{result} = {site}(S, {where}, {receiver}, {static}, {self.node(node)})")
+            return result
+        prev, prev_name = static, "None"
+        cur = receiver
+        for name in idents[:-1]:
+            nxt = self.new_var("r")
+            self.emit(f"{nxt} = {cur}[{name!r}] if type({cur}) is dict and {name!r} in {cur} else F(S, {where}, {cur}, {name!r}, {prev}, {prev_name}, {self.node(node)})")
+            prev, prev_name, cur = cur, repr(name), nxt
+        last = idents[-1]
+        if len(args) <= 1 and not has_final:
+            nxt = self.new_var("r")
+            self.emit(f"{nxt} = {cur}[{last!r}] if type({cur}) is dict and {last!r} in {cur} else F(S, {where}, {cur}, {last!r}, {prev}, {prev_name})")
+            return nxt
+        st = f"R.slot_static(S, {prev}, {prev_name})" if prev_name != "None" else prev
+        return self.call_member(cur, st, where, node, last, args[1:], final, has_final)
+
+    def call_member(
+        self, receiver: str, static: str, where: str, node: Node, name: str, args: list[Node], final: str, has_final: bool
+    ) -> str:
+        """The last field of a chain, with arguments or a piped value: Go's evalField then evalCall."""
+        n = self.node(node)
+        member = self.new_var("m")
+        result = self.new_var()
+        has_args = bool(args) or has_final
+        self.emit(f"{member} = R.member(S, {where}, {receiver}, {name!r}, {has_args}, {static})")
+        self.emit(f"if {member}.method is not None:")
+        self.depth += 1
+        ftype = f"{member}.func_type"
+        self.emit(f"R.check_arity(S, {where}, {name!r}, {ftype}, {len(args)}, {has_final})")
+        argv = []
+        for i, arg in enumerate(args):
+            argv.append(self.arg(arg, None, type_expr=f"R.param_type({ftype}, {i})"))
+        if has_final:
+            argv.append(f"R.validate(S, {self.node(self.at)}, {final}, R.final_type({ftype}, {len(args)}))")
+        self.emit(f"{result} = R.invoke(S, {n}, {name!r}, {member}.method, {ftype}, [{', '.join(argv)}], False)")
+        self.depth -= 1
+        self.emit("else:")
+        self.emit(f"    {result} = {member}.value")
+        return result
+
+    # --- arguments ---------------------------------------------------------------------------------
+
+    def arg(self, node: Node, t: V.GoType | None, type_expr: str | None = None) -> str:
+        """Go's evalArg: the value of an argument node for parameter type t (static), or
+        for the type computed by ``type_expr`` at run time. Returns an expression."""
+        self.at = node
+        n = self.node(node)
+        texpr = type_expr if type_expr is not None else self.type_ref(t)
+        if isinstance(node, DotNode):
+            return self.validated(n, self.dot, t, texpr)
+        if isinstance(node, NilNode):
+            return self.literal_arg(node, t, texpr)
+        if isinstance(node, FieldNode):
+            value = self.field_node(node, [node], "MISSING", False)
+            return self.validated(n, value, t, texpr)
+        if isinstance(node, VariableNode):
+            value = self.variable_node(node, [], "MISSING", False)
+            return self.validated(n, value, t, texpr)
+        if isinstance(node, PipeNode):
+            value = self.pipeline(node)
+            return self.validated(n, value, t, texpr)
+        if isinstance(node, IdentifierNode):
+            value = self.function(node, node, [node], "MISSING", False)
+            return self.validated(self.node(self.at), value, t, texpr)
+        if isinstance(node, ChainNode):
+            value = self.chain_node(node, [], "MISSING", False)
+            return self.validated(n, value, t, texpr)
+        return self.literal_arg(node, t, texpr)
+
+    def type_ref(self, t: V.GoType | None) -> str:
+        return "None" if t is None else self.const(t)
+
+    def validated(self, n: str, value: str, t: V.GoType | None, texpr: str) -> str:
+        """Go's validateType; free for reflect.Value parameters and static None."""
+        if texpr == "None" or t is REFLECT_VALUE:
+            return value
+        var = self.new_var()
+        self.emit(f"{var} = R.validate(S, {self.node(self.at)}, {value}, {texpr})")
+        return var
+
+    def literal_arg(self, node: Node, t: V.GoType | None, texpr: str) -> str:
+        n = self.node(node)
+        if t is not None and texpr == self.type_ref(t):
+            try:
+                value = R.literal_arg(_NO_STATE, node, t, None)
+            except R.ExecError:
+                pass
+            else:
+                return self.literal(value)
+        var = self.new_var()
+        self.emit(f"{var} = R.literal_arg(S, {n}, {texpr}, {self.dot})")
+        return var
+
+    # --- functions ------------------------------------------------------------------------------------
+
+    def function(self, ident: IdentifierNode, cmd: Node, args: list[Node], final: str, has_final: bool) -> str:
+        """Go's evalFunction + evalCall for a named function."""
+        self.at = ident
+        name = ident.ident
+        fn = self.funcs.get(name)
+        if fn is None or fn.fn is None and name not in ("and", "or"):
+            self.fail(repr(f"{_q(name)} is not a defined function"))
+            return "MISSING"
+        call_args = args[1:]
+        ftype = fn.type
+        arity = _arity_error(name, ftype, len(call_args), has_final)
+        if arity is not None:
+            self.fail(repr(arity))
+            return "MISSING"
+        if fn.builtin and name in ("and", "or"):
+            return self.and_or(name == "or", call_args, final, has_final)
+        argv = [self.arg(a, R.param_type(ftype, i)) for i, a in enumerate(call_args)]
+        if has_final:
+            t = R.final_type(ftype, len(call_args))
+            argv.append(self.validated(self.node(self.at), final, t, self.type_ref(t)))
+        fname = name
+        if fn.builtin and name == "call":
+            callee = repr(str(call_args[0])) if call_args else f"R.callee_name({final})"
+            argv.insert(0, callee)
+        result = self.new_var()
+        self.emit(
+            f"{result} = R.invoke(S, {self.node(cmd)}, {fname!r}, {self.const(fn)}.fn, "
+            f"{self.const(ftype)}, [{', '.join(argv)}], {fn.raw}{', True' if fn.needs_state else ''})"
+        )
+        # Go moves s.node to the call only when it fails: it stays on the last argument.
+        return result
+
+    def and_or(self, is_or: bool, args: list[Node], final: str, has_final: bool) -> str:
+        """Go's short-circuit and/or: the first deciding operand, else the last."""
+        result = self.new_var()
+        opened = 0
+        for i, arg in enumerate(args):
+            value = self.arg(arg, REFLECT_VALUE)
+            self.emit(f"{result} = {value}")
+            if i < len(args) - 1 or has_final:
+                test = f"T({result})" if not is_or else f"not T({result})"
+                self.emit(f"if {test}:")
+                self.depth += 1
+                opened += 1
+        if has_final:
+            self.emit(f"{result} = {final}")
+        self.depth -= opened
+        if not args and not has_final:
+            self.emit(f"{result} = MISSING")
+        return result
+
+
+def _q(s: str) -> str:
+    from .strconv import quote
+
+    return quote(s)
+
+
+def _arity_error(name: str, ftype: V.GoType, nargs: int, has_final: bool) -> str | None:
+    num_in = nargs + (1 if has_final else 0)
+    nparams = len(ftype.params)
+    if ftype.variadic:
+        if num_in < nparams - 1:
+            return f"wrong number of args for {name}: want at least {nparams - 1} got {nargs}"
+    elif num_in != nparams:
+        return f"wrong number of args for {name}: want {nparams} got {num_in}"
+    nout = len(ftype.results)
+    if nout == 2 and ftype.results[1] is not V.ERROR:
+        return f"invalid function signature for {name}: second return value should be error; is {ftype.results[1]}"
+    if nout not in (1, 2):
+        return f"function {name} has {nout} return values; should be 1 or 2"
+    return None
+
+
+class _NoState:
+    """Stands in for State when converting constants at compile time; any error
+    means the conversion is left to run time, where it raises in Go's order."""
+
+    name = ""
+    missingkey = "invalid"
+
+
+_NO_STATE = _NoState()
+
+
+def compile_tree(tree: Tree, funcs: dict[str, GoFunc]) -> Any:
+    """The generator function that executes ``tree``."""
+    gen = _Gen(tree, funcs)
+    if tree.root is not None:
+        gen.walk(tree.root)
+    body = gen.lines or ["    pass"]
+    source = "\n".join(
+        [
+            "def _template(S, dot):",
+            "    W = S.out.append",
+            "    v_dollar = dot",
+            *body,
+            "    return",
+            "    yield",
+        ]
+    )
+    env = {
+        "R": R,
+        "K": gen.consts,
+        "MISSING": MISSING,
+        "P": R.print_value,
+        "T": R.truth,
+        "F": R.field,
+    }
+    code = compile(source, f"<template {tree.name}>", "exec")
+    exec(code, env)  # noqa: S102 - our own generated source; user text only appears in repr() literals
+    fn = env["_template"]
+    fn.__gotmpl_source__ = source
+    return fn

@@ -1,0 +1,1 @@
+"""injector: Istio's sidecar injection on gotmpl (kube-inject, webhook, checks)."""
