@@ -9,10 +9,10 @@ locals (Go's scoping is lexical, so each declaration gets its own local);
 ``{{break}}``/``{{continue}}`` are Python's; constant arguments are converted
 at compile time.
 
-Each compiled template is a generator function ``f(S, dot)``: a
-``{{template}}`` call yields ``(function, name, dot)`` to the driver in
-gotmpl.template, which keeps its own stack, so template recursion depth is
-bounded by Go's limit (100000), not by Python's recursion limit.
+A compiled template is a function ``f(S, dot)``; when it contains
+``{{template}}`` calls it is a generator that yields ``(function, name, dot)``
+to the driver in gotmpl.template, which keeps its own stack, so template
+recursion depth is bounded by Go's limit (100000), not by Python's.
 """
 
 from __future__ import annotations
@@ -76,6 +76,7 @@ class _Gen:
         self.at: Node | None = None
         self.loop_depth = 0
         self.loops: list[str] = []  # "body" / "else" of the enclosing ranges
+        self.calls_templates = False  # a {{template}} makes the function a generator
 
     # --- emitting --------------------------------------------------------------------------
 
@@ -141,7 +142,8 @@ class _Gen:
             if node.text:
                 self.emit(f"W({node.text!r})")
         elif isinstance(node, ActionNode):
-            value = self.pipeline(node.pipe)
+            # A printed value needs no nil-interface stripping: P prints both alike.
+            value = self.pipeline(node.pipe, strip_last=bool(node.pipe.decl))
             if not node.pipe.decl:
                 self.at = node
                 n = self.node(node)
@@ -151,6 +153,7 @@ class _Gen:
         elif isinstance(node, RangeNode):
             self.walk_range(node)
         elif isinstance(node, TemplateNode):
+            self.calls_templates = True
             self.walk_template(node)
         elif isinstance(node, ListNode):
             for child in node.nodes:
@@ -271,7 +274,7 @@ class _Gen:
 
     # --- pipelines and commands ------------------------------------------------------------------
 
-    def pipeline(self, pipe: PipeNode | None) -> str:
+    def pipeline(self, pipe: PipeNode | None, strip_last: bool = True) -> str:
         """Go's evalPipeline: the commands in order, each result feeding the next;
         then declarations. Returns the local holding the value."""
         if pipe is None:
@@ -280,8 +283,11 @@ class _Gen:
         result = self.new_var()
         has_final = False
         final = "MISSING"
-        for cmd in pipe.cmds:
+        last = len(pipe.cmds) - 1
+        for i, cmd in enumerate(pipe.cmds):
             expr = self.command(cmd, final, has_final)
+            if i == last and not strip_last:
+                return expr
             self.emit(f"{result} = {expr}")
             self.emit(f"if {result} is None: {result} = MISSING")
             final, has_final = result, True
@@ -381,9 +387,9 @@ class _Gen:
         from, so errors can name the receiver's static type."""
         where = self.node(self.at)
         if len(args) <= 1 and not has_final:
-            site = self.const(R.chain_site(tuple(idents)))
+            site = self.const(R.chain_site(tuple(idents), self.at, node))
             result = self.new_var("r")
-            self.emit(f"{result} = {site}(S, {where}, {receiver}, {static}, {self.node(node)})")
+            self.emit(f"{result} = {site}(S, {receiver}{'' if static == 'None' else ', ' + static})")
             return result
         prev, prev_name = static, "None"
         cur = receiver
@@ -503,6 +509,14 @@ class _Gen:
             callee = repr(str(call_args[0])) if call_args else f"R.callee_name({final})"
             argv.insert(0, callee)
         result = self.new_var()
+        if fn.raw:
+            # Builtins on reflect.Values: called directly; a failure is Go's "error calling".
+            extra = ", S=S" if fn.needs_state else ""
+            self.emit("try:")
+            self.emit(f"    {result} = {self.const(fn)}.fn({', '.join(argv)}{extra})")
+            self.emit("except Exception as err:")
+            self.emit(f"    raise R.call_failed(S, {self.node(cmd)}, {fname!r}, err)")
+            return result
         self.emit(
             f"{result} = R.invoke(S, {self.node(cmd)}, {fname!r}, {self.const(fn)}.fn, "
             f"{self.const(ftype)}, [{', '.join(argv)}], {fn.raw}{', True' if fn.needs_state else ''})"
@@ -569,16 +583,8 @@ def compile_tree(tree: Tree, funcs: dict[str, GoFunc]) -> Any:
     if tree.root is not None:
         gen.walk(tree.root)
     body = gen.lines or ["    pass"]
-    source = "\n".join(
-        [
-            "def _template(S, dot):",
-            "    W = S.out.append",
-            "    v_dollar = dot",
-            *body,
-            "    return",
-            "    yield",
-        ]
-    )
+    tail = ["    return", "    yield"] if gen.calls_templates else []
+    source = "\n".join(["def _template(S, dot):", "    W = S.out.append", "    v_dollar = dot", *body, *tail])
     env = {
         "R": R,
         "K": gen.consts,
@@ -591,4 +597,5 @@ def compile_tree(tree: Tree, funcs: dict[str, GoFunc]) -> Any:
     exec(code, env)  # noqa: S102 - our own generated source; user text only appears in repr() literals
     fn = env["_template"]
     fn.__gotmpl_source__ = source
+    fn.__gotmpl_generator__ = gen.calls_templates
     return fn

@@ -236,6 +236,19 @@ def _string_bytes(s: Any) -> bytes:
 
 def builtin_index(item: Any, *indexes: Any, S: Any = None) -> Any:
     """Go's index: item[i][j]...; missing map keys give the element type's zero."""
+    if len(indexes) == 1 and type(indexes[0]) is str:
+        # Fast path: one string key into a map with string keys.
+        cls = type(item)
+        if cls is dict:
+            if item and all(type(k) is str for k in item):
+                return item.get(indexes[0])
+        elif cls is V.Map and item.type.key is V.STRING:
+            data = item.data
+            elem = item.type.elem
+            if data is not None and indexes[0] in data:
+                x = data[indexes[0]]
+                return x if V.natural_for(elem) else V.coerce(elem, x)
+            return V.zero_value(elem)
     from .runtime import indirect, mark_addressable
 
     item = _indirect_interface(item)
@@ -339,6 +352,8 @@ def builtin_slice(item: Any, *indexes: Any) -> Any:
     new_cap = (idx[2] if len(indexes) == 3 else cap) - lo
     raw = backing[offset + lo : offset + hi]
     st = t if k == Kind.SLICE else V.slice_of(t.elem)
+    if cap == 0 and V.is_nil(item) or cls is V.Slice and item.items is None:
+        return V.Slice(st, None)  # slicing a nil slice gives a nil slice
     if new_cap == len(raw):
         if st is V.SLICE_ANY:
             return raw
@@ -460,6 +475,8 @@ def _eq_one(arg1: Any, k1: str | None, arg: Any) -> bool:
 
 def builtin_eq(arg1: Any, *arg2: Any) -> bool:
     """Go's eq: arg1 == any of arg2 (basic kinds; ints and uints compare by value)."""
+    if len(arg2) == 1 and type(arg1) is str and type(arg2[0]) is str:
+        return arg1 == arg2[0]
     arg1 = _indirect_interface(arg1)
     if not arg2:
         raise _GoErr("missing argument for comparison")
@@ -471,6 +488,8 @@ def builtin_eq(arg1: Any, *arg2: Any) -> bool:
 
 
 def builtin_ne(arg1: Any, arg2: Any) -> bool:
+    if type(arg1) is str and type(arg2) is str:
+        return arg1 != arg2
     return not builtin_eq(arg1, arg2)
 
 

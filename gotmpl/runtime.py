@@ -287,7 +287,7 @@ def print_value(S: State, node: Node, v: Any) -> str:
                 else:
                     if type(text) is str:
                         return text
-    if v is MISSING:
+    if v is MISSING or v is None:
         return "<no value>"
     if cls is V.NilInterface:
         return "<nil>"
@@ -376,54 +376,63 @@ def slot_static(S: State, holder: Any, name: str) -> GoType | None:
     return None
 
 
-def chain_site(names: tuple[str, ...]) -> Callable[..., Any]:
-    """A field chain (``.A.B.C``) compiled into one call with per-site caches of
-    how each step reads the types it has met; anything unusual (methods, maps
-    with other keys, missing fields, errors) takes ``field``'s general path."""
-    steps = [(name, {}) for name in names]
-    via_ptr, direct = _VIA_PTR, _DIRECT
+def call_failed(S: State, node: Node, name: str, err: BaseException) -> ExecError:
+    """Go's "error calling NAME: ..." for a function that failed or panicked."""
+    if isinstance(err, ExecError):
+        return err
+    if isinstance(err, RecursionError):
+        return fail(S, node, f"error calling {name}: stack overflow")
+    return fail(S, node, f"error calling {name}: {error_text(err)}")
 
-    def site(S: State, node: Node, r: Any, static: Any, call_node: Node) -> Any:
-        prev: Any = static
-        prev_name = None
-        for name, cache in steps:
-            cls = type(r)
-            if cls is dict:
-                if name in r:
-                    prev, prev_name, r = r, name, r[name]
-                    continue
-            else:
-                key = r.type if cls is Ptr or cls is V.Struct else cls
-                how = cache.get(key, 0)
-                if how is via_ptr:
-                    target = r.target
-                    if target is not None:
-                        prev, prev_name, r = r, name, target.fields[name]
-                        continue
-                elif how is direct:
-                    prev, prev_name, r = r, name, r.fields[name]
-                    continue
-                elif how is not None:
-                    if how == 0:
-                        how = cache[key] = _step_kind(r, cls, name)
-                        if how is via_ptr or how is direct:
-                            value = r.target.fields[name] if how is via_ptr and r.target is not None else (
-                                r.fields[name] if how is direct else _SLOW
-                            )
-                        elif how is not None:
-                            value = how(r)
-                        else:
-                            value = _SLOW
-                    else:
-                        value = how(r)
-                    if value is not _SLOW:
-                        prev, prev_name, r = r, name, value
-                        continue
-            value = field(S, node, r, name, prev, prev_name, call_node)
-            prev, prev_name, r = r, name, value
-        return r
 
-    return site
+def chain_site(names: tuple[str, ...], node: Node, call_node: Node) -> Callable[..., Any]:
+    """A field chain (``.A.B.C``) compiled into one function.
+
+    Each step first tries the shapes that need no checks: a map[string]... key,
+    or a plain field of a struct type this step has met before (through a
+    pointer or not; learned per site); anything else goes through ``_step``,
+    which caches getters for Python objects and falls back to Go's general
+    rules (methods, missing keys, errors). The steps are unrolled in generated
+    code: each keeps its receiver, which error messages need.
+    """
+    lines = ["def site(S, r0, static=None):"]
+    env: dict[str, Any] = {"Ptr": Ptr, "Struct": V.Struct, "step": _step}
+    for i, name in enumerate(names):
+        via_ptr, direct, objects = set(), set(), set()
+        env[f"P{i}"], env[f"D{i}"], env[f"O{i}"] = via_ptr, direct, objects
+        q = repr(name)
+        prev = "static" if i == 0 else f"r{i - 1}"
+        prev_name = "None" if i == 0 else repr(names[i - 1])
+        lines += [
+            f"    c = type(r{i})",
+            f"    if c is dict and {q} in r{i}: r{i + 1} = r{i}[{q}]",
+            f"    elif c is Ptr and type(r{i}.target) is Struct and r{i}.target.type in P{i}: r{i + 1} = r{i}.target.fields[{q}]",
+            f"    elif c is Struct and r{i}.type in D{i}: r{i + 1} = r{i}.fields[{q}]",
+            f"    elif c in O{i}: r{i + 1} = getattr(r{i}, {q})",
+            f"    else: r{i + 1} = step(S, r{i}, {q}, {prev}, {prev_name}, P{i}, D{i}, O{i}, NODE, CALL)",
+        ]
+    lines.append(f"    return r{len(names)}")
+    env["NODE"], env["CALL"] = node, call_node
+    exec(compile("\n".join(lines), "<chain site>", "exec"), env)  # noqa: S102 - names appear only via repr()
+    return env["site"]
+
+
+def _step(
+    S: State, r: Any, name: str, prev: Any, prev_name: str | None, via_ptr: set, direct: set, objects: set, node: Node, call_node: Node
+) -> Any:
+    """A chain step off the fast paths: learn the receiver's shape for next time,
+    then read the field (Go's general rules when it is not a plain field)."""
+    cls = type(r)
+    getter = _fast_getter(r, cls, name) if cls is not dict else None
+    if getter is not None:
+        if getattr(getter, "_struct_fields", False):
+            (via_ptr if cls is Ptr else direct).add(r.target.type if cls is Ptr and r.target is not None else r.type)
+        elif getattr(getter, "_natural_attr", False):
+            objects.add(cls)
+        value = getter(r)
+        if value is not _SLOW:
+            return value
+    return field(S, node, r, name, prev, prev_name, call_node)
 
 
 _VIA_PTR = object()  # a plain field of a Struct reached through a Ptr
@@ -504,6 +513,9 @@ def _make_getter(receiver: Any, cls: type, name: str) -> Callable[[Any], Any] | 
         raw = getattr(r, attr, None)
         return raw if natural and raw is not None else coerce(ft, raw)
 
+    # A natural field read by the attribute of the same name can be inlined,
+    # unless a None value needs coercing (nil slices/maps of natural types).
+    get._natural_attr = natural and attr == name and ft not in (V.MAP_STRING_ANY, V.SLICE_ANY)  # type: ignore[attr-defined]
     return get
 
 
@@ -517,7 +529,7 @@ def member(S: State, node: Node, receiver: Any, name: str, has_args: bool, stati
     target, is_nil = indirect(receiver)
     if target is None or type(target) is V.NilInterface:
         raise fail(S, node, f"nil pointer evaluating {typ}.{name}")
-    addressable = type(receiver) is Ptr or id(receiver) in S.addressable
+    addressable = _reached_through_pointer(receiver) or id(receiver) in S.addressable
     found = V.find_method(_innermost_pointer(receiver), name, addressable)
     if found is not None:
         m, recv = found
@@ -580,6 +592,18 @@ def mark_addressable(S: State, v: Any) -> Any:
 
 
 _SCALARS = frozenset({str, int, float, bool, complex, bytes, Typed})
+
+
+def _reached_through_pointer(v: Any) -> bool:
+    """Whether the value under v's pointers is addressable: reached by
+    dereferencing a pointer, not by unwrapping an interface."""
+    if type(v) is not Ptr:
+        return False
+    addressable = False
+    while type(v) is Ptr and v.target is not None:
+        addressable = v.type.elem is None or v.type.elem.kind != Kind.INTERFACE
+        v = v.target
+    return addressable
 
 
 def _innermost_pointer(v: Any) -> Any:

@@ -46,7 +46,13 @@ class _Common:
         self._exec_funcs: dict[str, GoFunc] | None = None
         self._compiled: dict[int, tuple[Tree, Callable[..., Any]]] = {}
 
-    def exec_funcs(self) -> dict[str, GoFunc]:
+    def exec_funcs(self) -> dict[str, GoFunc]:  # noqa: D102 - cached below
+        table = self._exec_funcs
+        if table is not None:
+            return table
+        return self._build_exec_funcs()
+
+    def _build_exec_funcs(self) -> dict[str, GoFunc]:
         """Go's findFunction table: the set's functions over the builtins; names
         only known for parsing map to an unimplemented entry."""
         if self._exec_funcs is None:
@@ -60,6 +66,8 @@ class _Common:
 
     def compiled(self, tree: Tree) -> Callable[..., Any]:
         entry = self._compiled.get(id(tree))
+        if entry is not None and entry[0] is tree:
+            return entry[1]
         if entry is None or entry[0] is not tree:
             entry = (tree, compile_tree(tree, self.exec_funcs()))
             self._compiled[id(tree)] = entry
@@ -262,34 +270,56 @@ class Template:
         return tmpl
 
     def _run(self, data: Any, out: list[str], timeout: float | None = None, max_output: int | None = None) -> None:
-        """Run the compiled template with an explicit stack of template calls, so
+        """Run the compiled template. ``{{template}}`` calls come back from the
+        compiled code as requests and are run here with an explicit stack, so
         recursion is bounded by Go's depth limit, not by Python's."""
         name = self.name
-        if self.tree is None or self.tree.root is None:
+        tree = self.tree
+        if tree is None or tree.root is None:
             raise ExecError(f"template: {name}: {quote(name)} is an incomplete or empty template", name)
         common = self._common
         S = State(self, name, out, common.exec_funcs(), common.missingkey, timeout, max_output)
         dot = MISSING if data is None or type(data) is NilInterface else data
-        stack = [common.compiled(self.tree)(S, dot)]
+        fn = common.compiled(tree)
+        if not fn.__gotmpl_generator__:  # no {{template}} calls: the common case
+            fn(S, dot)
+            if S.limited:
+                check_limits(S)
+            return
+        gen = fn(S, dot)
+        try:
+            request = next(gen)
+        except StopIteration:
+            if S.limited:
+                check_limits(S)
+            return
+        stack = [gen]
         names = [name]
-        while stack:
-            try:
-                fn, callee, callee_dot = next(stack[-1])
-            except StopIteration:
-                stack.pop()
-                names.pop()
-                if names:
-                    S.name = names[-1]
-                    S.depth -= 1
-                continue
+        while True:
+            fn, callee, callee_dot = request
             names.append(callee)
             S.name = callee
             S.depth += 1
             if S.limited:
                 tick(S)
-            stack.append(fn(S, callee_dot))
-        if S.limited:
-            check_limits(S)
+            if not fn.__gotmpl_generator__:
+                fn(S, callee_dot)
+                stack.append(iter(()))
+            else:
+                stack.append(fn(S, callee_dot))
+            while True:
+                try:
+                    request = next(stack[-1])
+                    break
+                except StopIteration:
+                    stack.pop()
+                    names.pop()
+                    if not stack:
+                        if S.limited:
+                            check_limits(S)
+                        return
+                    S.name = names[-1]
+                    S.depth -= 1
 
     def _compiled(self, tmpl: "Template") -> Callable[..., Any]:
         """The compiled code of an associated template (used for {{template}} calls)."""

@@ -18,7 +18,10 @@ sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
+import exec_cases  # noqa: E402
+import gen_exec  # noqa: E402
 import gen_templates  # noqa: E402
+import gofuncs  # noqa: E402,F401 - the oracle.T twins decode the recorded data
 import parse_cases  # noqa: E402
 from oracle import Oracle, find_oracle  # noqa: E402
 
@@ -29,8 +32,9 @@ HEADER = {
 GENERATED_SAMPLE = 1500
 
 
-def _generated_requests(n: int) -> list[dict]:
+def _generated_requests(n: int, strategy: object = None) -> list[dict]:
     """A fixed (derandomized) sample of the Hypothesis generators' requests."""
+    strategy = strategy if strategy is not None else gen_templates.parse_requests()
     out: list[dict] = []
 
     @settings(
@@ -40,7 +44,7 @@ def _generated_requests(n: int) -> list[dict]:
         suppress_health_check=list(HealthCheck),
         deadline=None,
     )
-    @given(gen_templates.parse_requests())
+    @given(strategy)
     def collect(req: dict) -> None:
         out.append(req)
 
@@ -85,6 +89,9 @@ def main() -> int:
         _write("position_goldens.jsonl", pos_reqs, go.run_many(pos_reqs))
         num_reqs = number_requests()
         _write("number_goldens.jsonl", num_reqs, go.run_many(num_reqs))
+        exec_reqs = [dict(r) for r in exec_cases.all_requests() if r not in exec_cases.oracle_smoke_requests()]
+        exec_reqs += _generated_requests(GENERATED_SAMPLE, gen_exec.exec_requests())
+        _write("exec_goldens.jsonl", exec_reqs, go.run_many(exec_reqs))
     return 0
 
 

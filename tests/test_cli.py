@@ -82,3 +82,56 @@ def test_batch_bad_lines_get_request_errors() -> None:
     answers = [json.loads(line) for line in proc.stdout.splitlines()]
     assert [a["phase"] for a in answers] == ["request"] * 3
     assert all(a["error"].startswith("gotmpl: ") for a in answers)
+
+
+def test_render_yaml_data_as_helm_sees_it(tmp_path: pathlib.Path, oracle) -> None:
+    """YAML numbers are float64 (Helm's view): Go prints 1000000 as 1e+06."""
+    (tmp_path / "t.tmpl").write_text("a={{.a}} b={{index .b 0}} c={{.c}} s={{.s.t}} {{printf \"%T\" .s.t}}")
+    (tmp_path / "d.yaml").write_text("a: 1000000\nb: [x, 2.5]\nc: yes\n")
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "t.tmpl"), "-d", str(tmp_path / "d.yaml"), "--set", "s.t=5"])
+    assert result.exit_code == 0, result.output
+    go = oracle.run(
+        {
+            "template": (tmp_path / "t.tmpl").read_text(),
+            "data": {
+                "t": "map[string]any",
+                "v": {"a": 1000000, "b": ["x", 2.5], "c": True, "s": {"t": "map[string]any", "v": {"t": {"t": "int64", "v": 5}}}},
+            },
+        }
+    )
+    assert result.output == go["output"]
+
+
+def test_render_typed_data_and_named_template(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "t.tmpl").write_text('{{define "x"}}{{printf "%T=%v" . .}}{{end}}main')
+    (tmp_path / "d.json").write_text(json.dumps({"t": "int8", "v": -3}))
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "t.tmpl"), "--typed-data", str(tmp_path / "d.json"), "-t", "x"])
+    assert result.exit_code == 0 and result.output == "int8=-3"
+
+
+def test_render_error_keeps_partial_stdout_but_writes_no_file(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "t.tmpl").write_text("before {{.a.b}} after")
+    (tmp_path / "d.json").write_text('{"a": 1}')
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "t.tmpl"), "-d", str(tmp_path / "d.json")])
+    assert result.exit_code == 1
+    assert result.output.startswith("before ") and "can't evaluate field b" in result.output
+    out = tmp_path / "out.txt"
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "t.tmpl"), "-d", str(tmp_path / "d.json"), "-o", str(out)])
+    assert result.exit_code == 1 and not out.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".gotmpl-")]
+
+
+def test_render_option_missingkey_and_output_file(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "t.tmpl").write_text("[{{.missing}}]")
+    out = tmp_path / "o.txt"
+    ok = CliRunner().invoke(main, ["render", str(tmp_path / "t.tmpl"), "-o", str(out), "--set", "x=1"])
+    assert ok.exit_code == 0 and out.read_text() == "[<no value>]"
+    bad = CliRunner().invoke(main, ["render", str(tmp_path / "t.tmpl"), "--option", "missingkey=error", "--set", "x=1"])
+    assert bad.exit_code == 1 and 'map has no entry for key "missing"' in bad.output
+
+
+def test_render_bad_data_is_a_clean_error(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "t.tmpl").write_text("x")
+    (tmp_path / "d.yaml").write_text("a: [1, 2\n")
+    result = CliRunner().invoke(main, ["render", str(tmp_path / "t.tmpl"), "-d", str(tmp_path / "d.yaml")])
+    assert result.exit_code == 1 and "d.yaml:" in result.output and "Traceback" not in result.output
