@@ -19,6 +19,7 @@ import json
 from typing import IO, Any
 
 import base64
+import re
 from typing import Callable
 
 from .funcs import BUILTIN_NAMES, func_set_names
@@ -176,13 +177,15 @@ def _exec_response(req: dict) -> dict:
         error, phase = str(e), "exec"
     output = "".join(out)
     resp = {"output": output, "error": error, "phase": phase}
-    raw = output.encode("utf-8", "surrogateescape")
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        resp["output"] = raw.decode("utf-8", "replace")
-        resp["output_b64"] = base64.b64encode(raw).decode("ascii")
+    if _INVALID_BYTE.search(output):
+        # JSON cannot carry the bytes: U+FFFD per invalid byte, as Go's encoder
+        # writes them, and the exact bytes in base64.
+        resp["output"] = _INVALID_BYTE.sub("\ufffd", output)
+        resp["output_b64"] = base64.b64encode(output.encode("utf-8", "surrogateescape")).decode("ascii")
     return resp
+
+
+_INVALID_BYTE = re.compile("[\udc80-\udcff]")
 
 
 def _quote(s: str) -> str:

@@ -17,6 +17,7 @@ recursion depth is bounded by Go's limit (100000), not by Python's.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from . import runtime as R
@@ -75,8 +76,13 @@ class _Gen:
         self.dot_static = "None"  # the dot's static type when an interface (an expression)
         self.at: Node | None = None
         self.loop_depth = 0
-        self.loops: list[str] = []  # "body" / "else" of the enclosing ranges
+        self.loops: list[str] = []  # "body" / "else" of the enclosing ranges, "fn" at a block function
         self.calls_templates = False  # a {{template}} makes the function a generator
+        # Per generated function: its locals, the outer ones it reads, whether it yields.
+        self.declared: set[str] = set()
+        self.imports: set[str] = set()
+        self.fn_yields = False
+        self.block_functions: list[str] = []
 
     # --- emitting --------------------------------------------------------------------------
 
@@ -117,14 +123,22 @@ class _Gen:
     def lookup_var(self, name: str) -> str | None:
         for scope in reversed(self.scopes):
             if name in scope:
-                return scope[name]
+                py = scope[name]
+                self.use_var(py)
+                return py
         return None
+
+    def use_var(self, py: str) -> None:
+        """Note a variable of an enclosing generated function (passed in F)."""
+        if py != "v_dollar" and py not in self.declared:
+            self.imports.add(py)
 
     def declare_var(self, name: str) -> str:
         """A new local for a declared variable; ``<local>_st`` holds the static type
         of the slot its value came from when that is an interface."""
         py = self.new_var("v_")
         self.scopes[-1][name] = py
+        self.declared.add(py)
         self.emit(f"{py}_st = None")
         return py
 
@@ -159,16 +173,36 @@ class _Gen:
             for child in node.nodes:
                 self.walk(child)
         elif isinstance(node, BreakNode):
-            if self.loops and self.loops[-1] == "else":
-                self.emit("raise R.BreakElse")
-            else:
-                self.emit("break")
+            self.emit_jump("break")
         elif isinstance(node, ContinueNode):
-            self.emit("continue")
+            self.emit_jump("continue")
         elif isinstance(node, CommentNode):
             pass
         else:  # pragma: no cover - the parser makes no other nodes
             self.fail(repr(f"unknown node: {node}"))
+
+    def emit_jump(self, kind: str) -> None:
+        """{{break}} / {{continue}}: a Python break/continue, the return code of a
+        block function, or, for a break in a range's {{else}}, BreakElse."""
+        for entry in reversed(self.loops):
+            if entry == "else":
+                if kind == "break":
+                    self.emit("raise R.BreakElse")
+                    return
+                continue
+            if entry == "body":
+                self.emit(kind)
+                return
+            if entry == "fn":
+                self.emit("#STORE#")
+                self.emit("return 1" if kind == "break" else "return 2")
+                return
+        self.emit(kind)  # pragma: no cover - the parser puts break/continue in ranges
+
+    def too_deep(self) -> bool:
+        """Python compiles at most 100 indentation levels and 20 nested loops per
+        function: deeper template code goes into block functions of its own."""
+        return self.depth >= 24 or self.loop_depth >= 5
 
     def block(self, body: ListNode | None, dot: str | None = None) -> None:
         saved = self.dot, self.dot_static
@@ -179,12 +213,62 @@ class _Gen:
         # Declarations in one branch are never visible in another at run time.
         self.push_scope()
         if body is not None:
-            self.walk(body)
+            if self.too_deep():
+                self.call_block_function(body)
+            else:
+                self.walk(body)
         self.pop_scope()
         if len(self.lines) == mark:
             self.emit("pass")
         self.depth -= 1
         self.dot, self.dot_static = saved
+
+    def call_block_function(self, body: Node) -> None:
+        """Compile ``body`` as a top-level function and call it: variables of the
+        enclosing functions travel in a dict, break/continue come back as 1/2."""
+        saved = (self.lines, self.depth, self.loops, self.loop_depth, self.declared, self.imports, self.fn_yields, self.dot, self.dot_static)
+        name = self.new_var("_block")
+        self.lines, self.depth, self.loops, self.loop_depth = [], 1, ["fn"], 0
+        self.declared, self.imports, self.fn_yields = set(), set(), False
+        self.dot, self.dot_static = "dot", "dst"
+        self.walk(body)
+        body_lines, imports, yields = self.lines, sorted(self.imports), self.fn_yields
+        (self.lines, self.depth, self.loops, self.loop_depth, self.declared, self.imports, self.fn_yields, self.dot, self.dot_static) = saved
+        names = [n for py in imports for n in (py, py + "_st")]
+        store = [f"F[{n!r}] = {n}" for n in names]
+        source = [f"def {name}(S, W, dot, v_dollar, dst, F):"]
+        source += [f"    {n} = F[{n!r}]" for n in names]
+        for line in body_lines:
+            if line.strip() == "#STORE#":
+                indent = line[: len(line) - len(line.lstrip())]
+                source += [indent + st for st in store]
+            else:
+                source.append(line)
+        source += ["    " + st for st in store] + ["    return 0"]
+        self.block_functions.append("\n".join(source))
+        for py in imports:
+            self.use_var(py)
+        cells = self.new_var("F")
+        self.emit(f"{cells} = {{{', '.join(f'{n!r}: {n}' for n in names)}}}")
+        call = f"{name}(S, W, {self.dot}, v_dollar, {self.dot_static}, {cells})"
+        rc = self.new_var("rc")
+        if yields:
+            self.fn_yields = True
+            self.emit(f"{rc} = yield from {call}")
+        else:
+            self.emit(f"{rc} = {call}")
+        for n in names:
+            self.emit(f"{n} = {cells}[{n!r}]")
+        if not any(entry in ("body", "fn") for entry in self.loops):
+            return  # no enclosing range: the block cannot break or continue
+        self.emit(f"if {rc} == 1:")
+        self.depth += 1
+        self.emit_jump("break")
+        self.depth -= 1
+        self.emit(f"elif {rc} == 2:")
+        self.depth += 1
+        self.emit_jump("continue")
+        self.depth -= 1
 
     def walk_if_or_with(self, node: BranchNode) -> None:
         self.push_scope()
@@ -225,7 +309,10 @@ class _Gen:
         saved = self.dot, self.dot_static
         self.dot, self.dot_static = elem, est
         mark = len(self.lines)
-        self.walk(node.list)
+        if self.too_deep():
+            self.call_block_function(node.list)
+        else:
+            self.walk(node.list)
         if len(self.lines) == mark:
             self.emit("pass")
         self.dot, self.dot_static = saved
@@ -271,6 +358,7 @@ class _Gen:
         else:
             value = "MISSING"
         self.emit(f"yield ({fn}, {node.name!r}, {value})")
+        self.fn_yields = True
 
     # --- pipelines and commands ------------------------------------------------------------------
 
@@ -577,14 +665,58 @@ class _NoState:
 _NO_STATE = _NoState()
 
 
+def _nesting_depth(root: Node | None) -> int:
+    """How deeply control structures and parentheses nest (counted without recursion)."""
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if node is None:
+            continue
+        deepest = max(deepest, depth)
+        if isinstance(node, ListNode):
+            stack.extend((n, depth + 1) for n in node.nodes)
+        elif isinstance(node, BranchNode):
+            stack.extend([(node.pipe, depth + 1), (node.list, depth + 1), (node.else_list, depth + 1)])
+        elif isinstance(node, (ActionNode, TemplateNode)):
+            stack.append((node.pipe, depth + 1))
+        elif isinstance(node, PipeNode):
+            stack.extend((c, depth + 1) for c in node.cmds)
+        elif isinstance(node, CommandNode):
+            stack.extend((a, depth + 1) for a in node.args)
+        elif isinstance(node, ChainNode):
+            stack.append((node.node, depth + 1))
+    return deepest
+
+
 def compile_tree(tree: Tree, funcs: dict[str, GoFunc]) -> Any:
-    """The generator function that executes ``tree``."""
+    """The function that executes ``tree``.
+
+    The code generator recurses over the tree; Python 3.11 runs Python-to-Python
+    calls without growing the C stack, so for deeply nested templates the
+    recursion limit is raised for the duration of the compilation instead of
+    refusing templates Go accepts.
+    """
+    needed = _nesting_depth(tree.root) * 8 + 500
+    limit = sys.getrecursionlimit()
+    if needed > limit:
+        sys.setrecursionlimit(needed)
+    try:
+        return _compile(tree, funcs)
+    finally:
+        if needed > limit:
+            sys.setrecursionlimit(limit)
+
+
+def _compile(tree: Tree, funcs: dict[str, GoFunc]) -> Any:
     gen = _Gen(tree, funcs)
     if tree.root is not None:
         gen.walk(tree.root)
     body = gen.lines or ["    pass"]
     tail = ["    return", "    yield"] if gen.calls_templates else []
-    source = "\n".join(["def _template(S, dot):", "    W = S.out.append", "    v_dollar = dot", *body, *tail])
+    source = "\n".join(
+        [*gen.block_functions, "def _template(S, dot):", "    W = S.out.append", "    v_dollar = dot", *body, *tail]
+    )
     env = {
         "R": R,
         "K": gen.consts,

@@ -525,6 +525,8 @@ def member(S: State, node: Node, receiver: Any, name: str, has_args: bool, stati
         if S.missingkey == "error":
             raise fail(S, node, f"nil data; no entry for key {_quote(name)}")
         return Member(MISSING)
+    if static is None and isinstance(receiver, V.GoError) and receiver.typed_error:
+        static = V.ERROR
     typ = static if static is not None else V.type_of(receiver)
     target, is_nil = indirect(receiver)
     if target is None or type(target) is V.NilInterface:
@@ -718,7 +720,9 @@ def validate(S: State, node: Node, v: Any, t: GoType | None) -> Any:
     if t is None or t is REFLECT_VALUE:
         return v
     if t is V.ANY:
-        return None if type(v) is V.NilInterface else v
+        if type(v) is V.NilInterface:
+            return None
+        return v.as_any() if isinstance(v, V.GoError) else v
     vt = V.type_of(v)
     if vt is t or vt.assignable_to(t):
         return v
@@ -863,6 +867,8 @@ def invoke(
     rt = ftype.results[0] if ftype.results else V.ANY
     if rt is V.ANY or V.natural_for(rt) and result is not None:
         return result
+    if rt is V.ERROR and isinstance(result, V.GoError):
+        return result.as_error_interface()
     return V.coerce(rt, result)
 
 

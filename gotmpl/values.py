@@ -143,7 +143,28 @@ NILABLE_KINDS = frozenset({Kind.CHAN, Kind.FUNC, Kind.INTERFACE, Kind.MAP, Kind.
 
 
 class GoError(Exception):
-    """An error a Go function returned (or panicked with); ``str`` is its text."""
+    """An error a Go function returned (or panicked with); ``str`` is its text.
+
+    ``typed_error`` marks a value held in an ``error``-typed slot (a struct field,
+    an element, a function result declared ``error``): Go keeps that static type
+    through pipelines (an interface with methods is not unwrapped) and names it
+    in field errors; in an ``interface {}`` slot the value is just its dynamic
+    type, ``*errors.errorString``.
+    """
+
+    typed_error = False
+
+    def as_error_interface(self) -> "GoError":
+        if self.typed_error:
+            return self
+        e = GoError(str(self))
+        e.typed_error = True
+        return e
+
+    def as_any(self) -> "GoError":
+        if not self.typed_error:
+            return self
+        return GoError(str(self))
 
 
 # --- types ---------------------------------------------------------------------------------
@@ -807,7 +828,7 @@ def unwrap_scalar(v: Any) -> Any:
 
 def natural_for(t: GoType) -> bool:
     """Whether raw Python values of this static type need no wrapper."""
-    return t in _NATURAL_TYPES or t.kind == Kind.INTERFACE or (t.py_class is not None and t.kind == Kind.STRUCT)
+    return t in _NATURAL_TYPES or t is ANY or (t.py_class is not None and t.kind == Kind.STRUCT)
 
 
 _NATURAL_TYPES = frozenset({STRING, BOOL, INT, FLOAT64, COMPLEX128, SLICE_ANY, MAP_STRING_ANY, BYTES})
@@ -824,6 +845,12 @@ def coerce(t: GoType, raw: Any) -> Any:
     if isinstance(raw, _WRAPPERS) and raw.type is t:
         return raw
     k = t.kind
+    if k == Kind.INTERFACE:  # error, fmt.Stringer: a nil stays typed, errors keep the static type
+        if raw is None:
+            return zero_value(t)
+        if t is ERROR and isinstance(raw, BaseException) and not isinstance(raw, GoError):
+            raw = GoError(str(raw))
+        return raw.as_error_interface() if isinstance(raw, GoError) and t is ERROR else raw
     if k == Kind.PTR:
         if isinstance(raw, Ptr):
             return raw
@@ -1196,8 +1223,11 @@ def from_typed_json(obj: Any, path: str = "data") -> Any:
     if _is_typed(obj):
         t = parse_type_at(obj["t"], path)
         value = decode_as(obj["v"], t, path)
-        # The result lands in an interface {} slot: a nil error becomes nil.
-        return None if type(value) is NilInterface else value
+        # The result lands in an interface {} slot: a nil error becomes nil, an
+        # error value just its dynamic type.
+        if type(value) is NilInterface:
+            return None
+        return value.as_any() if isinstance(value, GoError) else value
     return _plain(obj, path)
 
 
@@ -1325,7 +1355,7 @@ def decode_as(j: Any, t: GoType, path: str) -> Any:
         if t is ERROR:
             if type(j) is not str:
                 raise ValueError(f"{path}: error payload must be null or a string")
-            return GoError(j)
+            return GoError(j).as_error_interface()
         v = from_typed_json(j, path)
         return v
     if k == Kind.SLICE:

@@ -173,7 +173,7 @@ def draw_requests(count: int) -> list[dict[str, Any]]:
     (generate phase only: the point is the distribution, not a failure)."""
     drawn: list[dict[str, Any]] = []
 
-    @settings(max_examples=count, database=None, phases=[Phase.generate], deadline=None,
+    @settings(max_examples=count, database=None, phases=[Phase.generate], deadline=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     @given(exec_requests())
     def collect(request: dict[str, Any]) -> None:
