@@ -431,6 +431,8 @@ def _go_equal(a: Any, b: Any) -> bool:
     ta, tb = V.type_of(a), V.type_of(b)
     if ta is not tb:
         return False
+    if not ta.comparable:  # values held in interface fields: Go's == panics
+        raise _GoErr(f"runtime error: comparing uncomparable type {ta}")
     k = ta.kind
     if k == Kind.PTR:
         return a is b or (type(a) is V.Ptr and type(b) is V.Ptr and a.target is b.target)
