@@ -176,6 +176,8 @@ def _exec_response(req: dict) -> dict:
     except ExecError as e:
         error, phase = str(e), "exec"
     output = "".join(out)
+    if error is not None:
+        error = _INVALID_BYTE.sub("\ufffd", error)
     resp = {"output": output, "error": error, "phase": phase}
     if _INVALID_BYTE.search(output):
         # JSON cannot carry the bytes: U+FFFD per invalid byte, as Go's encoder
@@ -195,6 +197,7 @@ def _quote(s: str) -> str:
 
 
 def _error_response(mode: str, message: str, phase: str) -> dict:
+    message = _INVALID_BYTE.sub("\ufffd", message)
     if mode == "parse":
         return {"tree": None, "trees": None, "error": message, "phase": phase}
     return {"output": "", "error": message, "phase": phase}

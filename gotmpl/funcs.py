@@ -204,8 +204,13 @@ def _index_arg(index: Any, cap: int) -> int:
     if index is MISSING or index is None:
         raise _GoErr("cannot index slice/array with nil")
     t = V.type_of(index)
-    if t.kind in V.INT_KINDS or t.kind in V.UINT_KINDS:
+    if t.kind in V.INT_KINDS:
         x = V.unwrap_scalar(index)
+    elif t.kind in V.UINT_KINDS:
+        # Go converts with int64(index.Uint()): huge unsigned values wrap negative.
+        x = V.unwrap_scalar(index)
+        if x >= 1 << 63:
+            x -= 1 << 64
     else:
         raise _GoErr(f"cannot index slice/array with type {t}")
     if x < 0 or x > cap:

@@ -59,6 +59,10 @@ CASES: list[tuple] = [
     ("{{index . 1 0}}", tv("[][]int", [[1], [2]])),
     ("{{index . 5}}", [1]),
     ("{{index . 1}}", "ab"),
+    # A huge unsigned index wraps negative in Go's message.
+    ("{{index .L .I}}", tv("struct{L []int; I uint}", {"L": [1], "I": "18446744073709551615"})),
+    # Invalid UTF-8 inside an error message reaches JSON as U+FFFD.
+    ("{{eq . .}}", tv("[]uint8", [0, 128, 0])),
     ("{{index .}}", 3),
     ("{{index . true}}", tv("map[bool]int", [[True, 1]])),
     ("{{index . 1}}", tv("map[int8]string", [[1, "one"]])),
