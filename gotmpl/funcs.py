@@ -316,6 +316,8 @@ def builtin_slice(item: Any, *indexes: Any) -> Any:
     item = _indirect_interface(item)
     if item is MISSING:
         raise _GoErr("slice of untyped nil")
+    # The pointee of a pointer is addressable: an array behind one can be sliced.
+    through_pointer = type(item) is V.Ptr
     item, is_nil = indirect(item)
     if is_nil:
         raise _GoErr("slice of nil pointer")
@@ -347,7 +349,7 @@ def builtin_slice(item: Any, *indexes: Any) -> Any:
         raise _GoErr(f"invalid slice index: {idx[0]} > {idx[1]}")
     if len(indexes) == 3 and idx[1] > idx[2]:
         raise _GoErr(f"invalid slice index: {idx[1]} > {idx[2]}")
-    if k == Kind.ARRAY and not item.addressable:
+    if k == Kind.ARRAY and not (item.addressable or through_pointer):
         which = "Slice3" if len(indexes) == 3 else "Slice"
         raise _GoErr(f"reflect.Value.{which}: slice of unaddressable array")
     lo, hi = idx[0], idx[1]

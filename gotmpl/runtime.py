@@ -732,6 +732,9 @@ def validate(S: State, node: Node, v: Any, t: GoType | None) -> Any:
         if v.target is None:
             raise fail(S, node, f"dereference of nil pointer of type {t}")
         return V.coerce(vt.elem, v.target) if not isinstance(v.target, V._WRAPPERS) else v.target
+    if id(v) in S.addressable and V.ptr_to(vt).assignable_to(t):
+        # An addressable value goes to a pointer parameter as its address.
+        return Ptr(V.ptr_to(vt), v)
     raise fail(S, node, f"wrong type for value; expected {t}; got {vt}")
 
 

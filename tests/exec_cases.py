@@ -61,6 +61,10 @@ CASES: list[tuple] = [
     ("{{index . 1}}", "ab"),
     # A huge unsigned index wraps negative in Go's message.
     ("{{index .L .I}}", tv("struct{L []int; I uint}", {"L": [1], "I": "18446744073709551615"})),
+    # An array behind a pointer is addressable, so slice accepts it.
+    ("{{slice .A 1 2}}", tv("struct{A *[3]int}", {"A": [1, 2, 3]})),
+    ("{{slice .A 1 2}}", tv("struct{A [3]int}", {"A": [1, 2, 3]})),
+    ("{{slice .A 1 2}}", tv("struct{A any}", {"A": tv("*[3]int", [1, 2, 3])})),
     # Invalid UTF-8 inside an error message reaches JSON as U+FFFD.
     ("{{eq . .}}", tv("[]uint8", [0, 128, 0])),
     ("{{index .}}", 3),
