@@ -24,7 +24,7 @@ from .funcs import func_set_names
 from .nodes import BranchNode, ChainNode, CommandNode, ListNode, Node, PipeNode, TemplateNode, Tree
 from .parser import ParseError
 from .runtime import ExecError
-from .template import Template, parse_files
+from .template import Template
 from .values import INT64, Typed, from_typed_json
 
 __all__ = ["main"]

@@ -29,7 +29,6 @@ import os
 from typing import Callable, Iterable
 
 import lark
-from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_parser_state import ParseConf, ParserState
 
 from . import lexer as lx

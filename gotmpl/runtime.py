@@ -20,16 +20,11 @@ from typing import Any, Callable, Iterator
 from . import values as V
 from .nodes import (
     BoolNode,
-    ChainNode,
-    DotNode,
-    FieldNode,
     IdentifierNode,
     NilNode,
     Node,
     NumberNode,
-    PipeNode,
     StringNode,
-    VariableNode,
 )
 from .values import MISSING, GoType, Kind, Ptr, Typed
 

@@ -17,7 +17,6 @@ errors would show the difference.)
 from __future__ import annotations
 
 import dataclasses
-import enum
 from typing import Any
 
 from gotmpl import values as V
