@@ -31,6 +31,20 @@ from .values import from_typed_json
 # Function sets with implementations, by the oracle's names ("test" is registered
 # by the test suite with its Python twins of the oracle's Go functions).
 FUNC_SETS: dict[str, dict[str, Callable]] = {}
+# Families of sets computed from their name (the injector provides "istio@X.Y"):
+# each provider returns the functions for a name, or None when not its family.
+FUNC_SET_PROVIDERS: list[Callable[[str], "dict[str, Callable] | None"]] = []
+
+
+def func_set(spec: str) -> "dict[str, Callable] | None":
+    """The implementations of a function set, when this process has them."""
+    impl = FUNC_SETS.get(spec)
+    if impl is None:
+        for provider in FUNC_SET_PROVIDERS:
+            impl = provider(spec)
+            if impl is not None:
+                break
+    return impl
 
 __all__ = ["handle_request", "handle_line", "serve"]
 
@@ -93,7 +107,7 @@ def _build(req: dict) -> Template:
     t = Template(req.get("name", "t"))
     t.delims(*_delims(req))
     for spec, names in zip(req.get("funcs") or [], _func_names(req)):
-        impl = FUNC_SETS.get(spec)
+        impl = func_set(spec)
         if impl is not None:
             t.funcs(impl)
         else:

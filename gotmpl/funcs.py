@@ -235,6 +235,10 @@ def _prepare_map_key(index: Any, key_type: V.GoType) -> Any:
     raise _GoErr(f"value has type {t}; should be {key_type}")
 
 
+def _map_len(m: Any) -> int:
+    return len(m) if type(m) is dict else len(m.data or {})
+
+
 def _string_bytes(s: Any) -> bytes:
     return V.unwrap_scalar(s).encode("utf-8", "surrogateescape")
 
@@ -284,6 +288,14 @@ def builtin_index(item: Any, *indexes: Any, S: Any = None) -> Any:
             item = x
         elif k == Kind.MAP:
             key = _prepare_map_key(index, t.key)
+            if t.key.kind == Kind.INTERFACE and key is not None and type(key) is not V.NilInterface:
+                kt = V.type_of(key)
+                if kt is not None and not kt.comparable:
+                    # Go's map access checks the key even in an empty map,
+                    # with another message than the hashing of a real lookup.
+                    if _map_len(item) == 0:
+                        raise _GoErr(f"hash of unhashable type: {kt}")
+                    raise _GoErr(f"runtime error: hash of unhashable type {kt}")
             if cls is dict:
                 data = item
                 dkey = key

@@ -81,6 +81,7 @@ __all__ = [
     "find_method",
     "zero_value",
     "coerce",
+    "EMBEDDED",
 ]
 
 
@@ -176,6 +177,9 @@ class StructField:
     type: "GoType"
     tag: str = ""
     attr: str = ""  # the Python attribute holding it ("" = same as name)
+    # An embedded (anonymous) field: its name is its type's name, and its fields
+    # and methods are promoted into the enclosing struct (Go's selector rules).
+    embedded: bool = False
 
     @property
     def exported(self) -> bool:
@@ -190,6 +194,9 @@ class Method:
     func_type: "GoType"  # without the receiver
     call: Callable[..., Any]  # call(receiver, *args)
     pointer_receiver: bool = False
+    # Promoted from an embedded field: ``call`` walks there from the outer struct
+    # (a nil pointer on the way panics as Go's generated wrapper does).
+    promoted: bool = False
 
 
 class GoType:
@@ -209,6 +216,9 @@ class GoType:
         "py_class",
         "_str",
         "_field_index",
+        "_embeds",
+        "_paths",
+        "_mtable",
         "__weakref__",
     )
 
@@ -226,6 +236,9 @@ class GoType:
         self.py_class: type | None = None
         self._str: str | None = None
         self._field_index: dict[str, StructField] | None = None
+        self._embeds: bool | None = None  # has embedded fields (computed on first use)
+        self._paths: dict[str, tuple[StructField, ...] | None] | None = None
+        self._mtable: dict[str, Method] | None = None
 
     def __repr__(self) -> str:
         return f"<GoType {self}>"
@@ -238,9 +251,46 @@ class GoType:
     # --- relations -----------------------------------------------------------------
 
     def field(self, name: str) -> StructField | None:
+        """The struct's own field ``name`` (promoted fields: field_path)."""
         if self._field_index is None:
             self._field_index = {f.name: f for f in self.fields}
         return self._field_index.get(name)
+
+    @property
+    def has_embedded(self) -> bool:
+        e = self._embeds
+        if e is None:
+            e = self._embeds = self.kind == Kind.STRUCT and any(f.embedded for f in self.fields)
+        return e
+
+    def field_path(self, name: str) -> tuple[StructField, ...] | None:
+        """reflect's Type.FieldByName: the fields from this struct down to the
+        field ``name``, promoted ones included (the shallowest depth wins; two at
+        the same depth annihilate each other), or None."""
+        f = self.field(name)
+        if f is not None:
+            return (f,)
+        if not self.has_embedded:
+            return None
+        paths = self._paths
+        if paths is None:
+            paths = self._paths = {}
+        try:
+            return paths[name]
+        except KeyError:
+            path = paths[name] = _field_by_name(self, name)
+            return path
+
+    def method_table(self) -> dict[str, "Method"]:
+        """Every method of T and *T: the declared ones plus those promoted from
+        embedded fields. A method marked pointer_receiver is only in *T's method
+        set (callable on an addressable T)."""
+        if not self.has_embedded:
+            return self.methods
+        table = self._mtable
+        if table is None:
+            table = self._mtable = {**_promoted_methods(self), **self.methods}
+        return table
 
     def assignable_to(self, other: "GoType") -> bool:
         """Go's AssignableTo, for the types gotmpl has (no channels)."""
@@ -254,9 +304,10 @@ class GoType:
         return _underlying_key(self) == _underlying_key(other)
 
     def method_set(self, pointer: bool) -> dict[str, Method]:
+        table = self.method_table()
         if pointer:
-            return self.methods
-        return {n: m for n, m in self.methods.items() if not m.pointer_receiver}
+            return table
+        return {n: m for n, m in table.items() if not m.pointer_receiver}
 
     @property
     def comparable(self) -> bool:
@@ -277,17 +328,179 @@ def _underlying_key(t: GoType) -> tuple:
     if t.kind == Kind.MAP:
         return (t.kind, t.key, t.elem)
     if t.kind == Kind.STRUCT:
-        return (t.kind, tuple((f.name, f.type, f.tag) for f in t.fields))
+        return (t.kind, tuple((f.name, f.type, f.tag, f.embedded) for f in t.fields))
     if t.kind == Kind.FUNC:
         return (t.kind, t.params, t.results, t.variadic)
     return (t.kind,)
+
+
+# --- embedded fields: promotion (Go's selector rules) ------------------------------------------
+
+
+def _embedded_target(f: StructField) -> GoType | None:
+    """The type an embedded field T or *T contributes fields and methods from."""
+    t = f.type
+    if t.kind == Kind.PTR and t.name is None:
+        t = t.elem
+    return t
+
+
+def _field_by_name(t: GoType, name: str) -> tuple[StructField, ...] | None:
+    """reflect's structType.FieldByNameFunc: breadth first, one depth level at a
+    time; a name found more than once at the shallowest depth where it occurs
+    (or inside a struct type reached twice at that depth) is not found."""
+    nxt: list[tuple[GoType, tuple[StructField, ...]]] = [(t, ())]
+    next_count: dict[GoType, int] | None = None
+    visited: set[GoType] = set()
+    while nxt:
+        current, nxt = nxt, []
+        count = next_count or {}
+        next_count = None
+        result = None
+        for typ, index in current:
+            if typ in visited:
+                continue
+            visited.add(typ)
+            for f in typ.fields:
+                if f.name == name:
+                    if count.get(typ, 0) > 1 or result is not None:
+                        return None  # annihilated
+                    result = index + (f,)
+                    continue
+                if result is not None or not f.embedded:
+                    continue
+                ntyp = _embedded_target(f)
+                if ntyp is None or ntyp.kind != Kind.STRUCT:
+                    continue
+                if next_count is None:
+                    next_count = {}
+                if next_count.get(ntyp, 0) > 0:
+                    next_count[ntyp] = 2
+                    continue
+                next_count[ntyp] = 2 if count.get(typ, 0) > 1 else 1
+                nxt.append((ntyp, index + (f,)))
+        if result is not None:
+            return result
+    return None
+
+
+def _method_set(t: GoType, is_ptr: bool) -> dict[str, tuple[Method, tuple[StructField, ...]]]:
+    """go/types NewMethodSet of T (or *T): name -> (method, embedded fields from T
+    down to its receiver). Shallower names (fields or methods) hide deeper ones; a
+    name twice at its shallowest depth is a collision and in neither set."""
+    base: dict[str, tuple[Method, tuple[StructField, ...]] | None] = {}
+    # (type, path, indirect, multiples)
+    current: list[tuple[GoType, tuple[StructField, ...], bool, bool]] = [(t, (), is_ptr, False)]
+    seen: set[GoType] = set()
+    while current:
+        nxt: list[tuple[GoType, tuple[StructField, ...], bool, bool]] = []
+        fset: set[str] = set()
+        mset: dict[str, tuple[Method, tuple[StructField, ...]] | None] = {}
+
+        def add_one(m: Method, path: tuple[StructField, ...], indirect: bool, multiples: bool) -> None:
+            if not multiples and m.name not in mset and (indirect or not m.pointer_receiver):
+                mset[m.name] = (m, path)
+            else:
+                mset[m.name] = None  # collision
+
+        for typ, path, indirect, multiples in current:
+            if typ.name is not None:
+                if typ in seen:
+                    continue
+                seen.add(typ)
+                if typ.kind != Kind.INTERFACE:
+                    for m in typ.methods.values():
+                        add_one(m, path, indirect, multiples)
+            if typ.kind == Kind.STRUCT:
+                for f in typ.fields:
+                    fset.add(f.name)
+                    if f.embedded:
+                        et = _embedded_target(f)
+                        if et is not None:
+                            nxt.append((et, path + (f,), indirect or et is not f.type, multiples))
+            elif typ.kind == Kind.INTERFACE:
+                for name in _INTERFACE_METHODS.get(typ, ()):
+                    add_one(_interface_method(name), path, True, multiples)
+        for k, m in mset.items():
+            if k not in base:
+                base[k] = None if k in fset else m
+        for k in fset:
+            if k not in base:
+                base[k] = None
+        # Consolidate multiples: a type reached twice at one depth collides with itself.
+        current = []
+        index: dict[GoType, int] = {}
+        for e in nxt:
+            i = index.get(e[0])
+            if i is not None:
+                current[i] = (*current[i][:3], True)
+            else:
+                index[e[0]] = len(current)
+                current.append(e)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+def _interface_method(name: str) -> Method:
+    """A method of an embedded error / fmt.Stringer field: the dynamic value's."""
+
+    def call(v: Any, *args: Any) -> Any:
+        if v is None or type(v) is NilInterface:
+            raise GoError(NIL_DEREFERENCE)
+        bound = method_of(v, name)
+        if bound is None:  # pragma: no cover - the value was assigned to the interface
+            raise GoError(NIL_DEREFERENCE)
+        return bound(*args)
+
+    return Method(name, func_of([], [STRING]), call)
+
+
+NIL_DEREFERENCE = "runtime error: invalid memory address or nil pointer dereference"
+
+
+def _promoted_methods(t: GoType) -> dict[str, Method]:
+    """The methods embedded fields promote into struct type t: those in T's
+    method set, and (marked pointer_receiver) those only in *T's."""
+    value_set = _method_set(t, False)
+    pointer_set = _method_set(t, True)
+    out: dict[str, Method] = {}
+    for name, (m, path) in pointer_set.items():
+        if not path:
+            continue  # declared on t itself
+        out[name] = Method(name, m.func_type, _promoted_call(path, m), name not in value_set, promoted=True)
+    return out
+
+
+def _promoted_call(path: tuple[StructField, ...], m: Method) -> Callable[..., Any]:
+    """Go's promoted-method wrapper: from the outer struct through the embedded
+    fields to the method's receiver; a nil pointer on the way panics."""
+    last = len(path) - 1
+    nil_ok = m.pointer_receiver
+
+    def call(receiver: Any, *args: Any) -> Any:
+        v = receiver
+        if v is None:
+            raise GoError(NIL_DEREFERENCE)
+        for i, f in enumerate(path):
+            v = get_field(v, f)
+            k = f.type.kind
+            if k == Kind.PTR:
+                if type(v) is not Ptr or v.target is None:
+                    if i == last and nil_ok:
+                        return m.call(None, *args)  # a pointer method on a nil receiver
+                    raise GoError(NIL_DEREFERENCE)
+                v = v.target
+            elif k == Kind.INTERFACE:
+                v = None if type(v) is NilInterface else v
+        return m.call(v, *args)
+
+    return call
 
 
 def implements(t: GoType, iface: GoType) -> bool:
     """Whether t has iface's methods (only the empty interface, error and
     fmt.Stringer matter to templates)."""
     needed = _INTERFACE_METHODS.get(iface, ())
-    methods = t.methods if t.kind != Kind.PTR else ({**t.elem.methods} if t.elem is not None else {})
+    methods = t.method_table() if t.kind != Kind.PTR else (t.elem.method_table() if t.elem is not None else {})
     if t.kind == Kind.INTERFACE:
         return all(m in _INTERFACE_METHODS.get(t, ()) for m in needed)
     if t.kind != Kind.PTR:
@@ -312,7 +525,7 @@ def _type_string(t: GoType) -> str:
             return "struct {}"
         parts = []
         for f in t.fields:
-            part = f"{f.name} {f.type}"
+            part = str(f.type) if f.embedded else f"{f.name} {f.type}"
             if f.tag:
                 from .strconv import quote
 
@@ -413,7 +626,7 @@ def struct_of(fields: Iterable[StructField]) -> GoType:
         t.fields = fields
         return t
 
-    return _interned(("struct", tuple((f.name, f.type, f.tag) for f in fields)), make)
+    return _interned(("struct", tuple((f.name, f.type, f.tag, f.embedded) for f in fields)), make)
 
 
 def func_of(params: Iterable[GoType], results: Iterable[GoType], variadic: bool = False) -> GoType:
@@ -652,23 +865,37 @@ def class_type(cls: type) -> GoType:
     return t
 
 
+class _EmbeddedMarker:
+    def __repr__(self) -> str:
+        return "EMBEDDED"
+
+
+# ``Annotated[Meta, EMBEDDED]`` on a class attribute: an embedded field (Go's
+# ``struct { Meta; ... }``), whose fields and methods are promoted. The
+# attribute should be named as the type is (``Meta: Annotated[Meta, EMBEDDED]``).
+EMBEDDED = _EmbeddedMarker()
+
+
+def _is_embedded(ann: Any) -> bool:
+    return typing.get_origin(ann) is typing.Annotated and any(m is EMBEDDED for m in typing.get_args(ann)[1:])
+
+
 def _class_fields(cls: type) -> list[StructField]:
-    if dataclasses.is_dataclass(cls):
-        try:
-            hints = typing.get_type_hints(cls, include_extras=True)
-        except Exception:
-            hints = {}
-        return [
-            StructField(f.name, go_type_of_annotation(hints.get(f.name, Any)), attr=f.name)
-            for f in dataclasses.fields(cls)
-            if not f.name.startswith("_")
-        ]
-    hints = {}
     try:
         hints = typing.get_type_hints(cls, include_extras=True)
     except Exception:
-        pass
-    return [StructField(n, go_type_of_annotation(a), attr=n) for n, a in hints.items() if not n.startswith("_")]
+        hints = {}
+    if dataclasses.is_dataclass(cls):
+        names = [f.name for f in dataclasses.fields(cls)]
+    else:
+        names = list(hints)
+    out = []
+    for n in names:
+        if n.startswith("_"):
+            continue
+        ann = hints.get(n, Any)
+        out.append(StructField(n, go_type_of_annotation(ann), attr=n, embedded=_is_embedded(ann)))
+    return out
 
 
 def pointer_receiver(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -700,10 +927,19 @@ def _class_methods(cls: type) -> dict[str, Method]:
         if not callable(member) or isinstance(member, type):
             continue
         fn_type = signature_type(member, skip_self=True)
-        methods[name] = Method(
-            name, fn_type, _method_caller(name), bool(getattr(member, "__go_pointer_receiver__", False))
-        )
+        pointer = bool(getattr(member, "__go_pointer_receiver__", False))
+        # A pointer-receiver method may be called on a nil pointer (Go's
+        # generated getters are nil-safe): call the function itself with None.
+        caller = _nil_safe_caller(member) if pointer and inspect.isfunction(member) else _method_caller(name)
+        methods[name] = Method(name, fn_type, caller, pointer)
     return methods
+
+
+def _nil_safe_caller(fn: Callable[..., Any]) -> Callable[..., Any]:
+    def call(receiver: Any, *args: Any) -> Any:
+        return fn(receiver, *args)
+
+    return call
 
 
 def _method_caller(name: str) -> Callable[..., Any]:
@@ -1111,6 +1347,19 @@ _BASIC_NAMES = {
 _TYPE_TOKEN = re.compile(r'\s*(\.\.\.|[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?|\d+|"(?:[^"\\]|\\.)*"|`[^`]*`|[\[\]{}();,*])')
 
 
+def _named_type_for(name: str, text: str) -> GoType:
+    """The type an embedded field names (a type name, not a type literal)."""
+    t = _BASIC_NAMES.get(name) or _NAMED_TYPES.get(name)
+    if t is None:
+        raise ValueError(f"bad type {text!r}: unknown type name {name}")
+    return t
+
+
+def _embedded_name(type_name: str) -> str:
+    """An embedded field's name: its type's name without the package."""
+    return type_name.rsplit(".", 1)[-1]
+
+
 def parse_type(text: str) -> GoType:
     """A Go type expression (``map[string][]*struct{X any}``) as a GoType."""
     tokens = _TYPE_TOKEN.findall(text)
@@ -1159,17 +1408,27 @@ def parse_type(text: str) -> GoType:
             take("{")
             fields: list[StructField] = []
             while peek() != "}":
-                names = [take()]
-                while peek() == ",":
+                embedded = False
+                if peek() == "*":  # an embedded *T
                     take()
-                    names.append(take())
-                ft = parse()
+                    base = _named_type_for(take(), text)
+                    ft, names, embedded = ptr_to(base), [_embedded_name(str(base))], True
+                else:
+                    names = [take()]
+                    if peek() in (";", "}") or peek().startswith(('"', "`")):  # an embedded T
+                        ft = _named_type_for(names[0], text)
+                        names, embedded = [_embedded_name(names[0])], True
+                if not embedded:
+                    while peek() == ",":
+                        take()
+                        names.append(take())
+                    ft = parse()
                 tag = ""
                 if peek().startswith(('"', "`")):
                     from .strconv import unquote
 
                     tag = unquote(take())
-                fields.extend(StructField(n, ft, tag) for n in names)
+                fields.extend(StructField(n, ft, tag, embedded=embedded) for n in names)
                 if peek() == ";":
                     take()
             take("}")
@@ -1469,7 +1728,7 @@ def find_method(v: Any, name: str, addressable: bool = False) -> tuple[Method, A
         t = type_of(target) if target is not None else v.type.elem
         if t is None:
             return None
-        m = t.methods.get(name)
+        m = t.method_table().get(name)
         if m is None:
             m = v.type.methods.get(name)
             return (m, v) if m is not None else None
@@ -1477,10 +1736,26 @@ def find_method(v: Any, name: str, addressable: bool = False) -> tuple[Method, A
     t = type_of(v)
     if t is None:
         return None
-    m = t.methods.get(name)
+    m = t.method_table().get(name)
     if m is None or (m.pointer_receiver and not addressable):
         return None
     return m, v
+
+
+def prints_through_pointer(t: GoType) -> bool:
+    """text/template's printableValue: T implements neither error nor
+    fmt.Stringer but *T does (so an addressable T prints through its address)."""
+    table = t.method_table()
+    if not table or t.kind == Kind.PTR or t.kind == Kind.INTERFACE:
+        return False
+    found = False
+    for name in ("Error", "String"):
+        m = table.get(name)
+        if m is not None and not m.func_type.params and not m.func_type.variadic:
+            if not m.pointer_receiver:
+                return False
+            found = True
+    return found
 
 
 def method_of(v: Any, name: str, addressable: bool = False) -> Callable[..., Any] | None:
@@ -1489,7 +1764,7 @@ def method_of(v: Any, name: str, addressable: bool = False) -> Callable[..., Any
     if found is None:
         return None
     m, receiver = found
-    if receiver is None and not m.pointer_receiver:
+    if receiver is None and not m.pointer_receiver and not m.promoted:
         type_name = str(v.type.elem) if type(v) is Ptr else ""
 
         def nil_receiver(*args: Any) -> Any:

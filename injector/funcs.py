@@ -1540,3 +1540,27 @@ def _int64(n: int) -> int:
     n &= (1 << 64) - 1
     return n - (1 << 64) if n >= 1 << 63 else n
 
+
+
+# --- the oracle's "istio@X.Y[.Z]" function sets for gotmpl.batch ---------------------------------
+
+
+def _batch_func_set(spec: str) -> dict[str, Callable[..., Any]] | None:
+    """``istio@X.Y[.Z]`` as the oracle names Istio's sets (X.Y: its last patch)."""
+    m = re.fullmatch(r"istio@(\d+)\.(\d+)(?:\.(\d+))?", spec)
+    if not m:
+        return None
+    version = (int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else 99)
+    if not FIRST_VERSION <= version <= LAST_VERSION:
+        return None
+    return istio_funcs(version)
+
+
+def _register_batch_sets() -> None:
+    from gotmpl import batch
+
+    if _batch_func_set not in batch.FUNC_SET_PROVIDERS:
+        batch.FUNC_SET_PROVIDERS.append(_batch_func_set)
+
+
+_register_batch_sets()

@@ -61,6 +61,11 @@ CASES: list[tuple] = [
     ("{{index . 1}}", "ab"),
     # A huge unsigned index wraps negative in Go's message.
     ("{{index .L .I}}", tv("struct{L []int; I uint}", {"L": [1], "I": "18446744073709551615"})),
+    # An uncomparable key into a map with interface keys: Go checks it even
+    # when the map is empty, with another message than a real lookup's.
+    ("{{index .M .K}}", tv("struct{M map[any]int; K any}", {"M": None, "K": tv("[]int", [1])})),
+    ("{{index .M .K}}", tv("struct{M map[any]int; K any}", {"M": [[1, 2]], "K": tv("map[int]int", [])})),
+    ("{{index . .}}", tv("map[any]string", [])),
     # An array behind a pointer is addressable, so slice accepts it.
     ("{{slice .A 1 2}}", tv("struct{A *[3]int}", {"A": [1, 2, 3]})),
     ("{{slice .A 1 2}}", tv("struct{A [3]int}", {"A": [1, 2, 3]})),
