@@ -27,7 +27,7 @@ from .runtime import ExecError
 from .template import Template
 from .values import INT64, Typed, from_typed_json
 
-__all__ = ["main"]
+__all__ = ["main", "write_atomically"]
 
 
 def _known_names(specs: str) -> list[frozenset[str]]:
@@ -165,13 +165,17 @@ def _set_value(data: dict, assignment: str) -> None:
     cur[parts[-1]] = value
 
 
-def _write_atomically(path: str, text: str) -> None:
-    """Write a whole file or nothing: a temporary file renamed into place."""
+def write_atomically(path: str, text: str) -> None:
+    """Write a whole file or nothing: a temporary file renamed into place, with
+    the permissions a new file gets (mkstemp's are owner-only)."""
     directory = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".gotmpl-")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(text.encode("utf-8", "surrogateescape"))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         os.unlink(tmp)
@@ -243,7 +247,7 @@ def render_cmd(
     if output is None:
         sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
     else:
-        _write_atomically(output, text)
+        write_atomically(output, text)
 
 
 @main.command("batch")

@@ -63,7 +63,8 @@ class _Unsupported(Exception):
 class _Gen:
     """Generates the Python source of one template's function."""
 
-    def __init__(self, tree: Tree, funcs: dict[str, GoFunc]) -> None:
+    def __init__(self, tree: Tree, funcs: dict[str, GoFunc], trace: bool = False) -> None:
+        self.trace = trace
         self.tree = tree
         self.funcs = funcs
         self.lines: list[str] = []
@@ -154,6 +155,7 @@ class _Gen:
         self.at = node
         if isinstance(node, TextNode):
             if node.text:
+                self.emit_trace(node, node.text)
                 self.emit(f"W({node.text!r})")
         elif isinstance(node, ActionNode):
             # A printed value needs no nil-interface stripping: P prints both alike.
@@ -161,6 +163,7 @@ class _Gen:
             if not node.pipe.decl:
                 self.at = node
                 n = self.node(node)
+                self.emit_trace(node, None)
                 self.emit(f"W({value} if type({value}) is str else P(S, {n}, {value}))")
         elif isinstance(node, (IfNode, WithNode)):
             self.walk_if_or_with(node)
@@ -180,6 +183,13 @@ class _Gen:
             pass
         else:  # pragma: no cover - the parser makes no other nodes
             self.fail(repr(f"unknown node: {node}"))
+
+    def emit_trace(self, node: Node, text: str | None) -> None:
+        """In traced code: note where the next write comes from."""
+        if self.trace:
+            tree = node.tree or self.tree
+            line = tree.line_col(node.pos)[0]
+            self.emit(f"S.trace.append((len(S.out), {tree.parse_name!r}, {line}, {text!r}))")
 
     def emit_jump(self, kind: str) -> None:
         """{{break}} / {{continue}}: a Python break/continue, the return code of a
@@ -689,7 +699,7 @@ def _nesting_depth(root: Node | None) -> int:
     return deepest
 
 
-def compile_tree(tree: Tree, funcs: dict[str, GoFunc]) -> Any:
+def compile_tree(tree: Tree, funcs: dict[str, GoFunc], trace: bool = False) -> Any:
     """The function that executes ``tree``.
 
     The code generator recurses over the tree; Python 3.11 runs Python-to-Python
@@ -702,14 +712,14 @@ def compile_tree(tree: Tree, funcs: dict[str, GoFunc]) -> Any:
     if needed > limit:
         sys.setrecursionlimit(needed)
     try:
-        return _compile(tree, funcs)
+        return _compile(tree, funcs, trace)
     finally:
         if needed > limit:
             sys.setrecursionlimit(limit)
 
 
-def _compile(tree: Tree, funcs: dict[str, GoFunc]) -> Any:
-    gen = _Gen(tree, funcs)
+def _compile(tree: Tree, funcs: dict[str, GoFunc], trace: bool = False) -> Any:
+    gen = _Gen(tree, funcs, trace)
     if tree.root is not None:
         gen.walk(tree.root)
     body = gen.lines or ["    pass"]

@@ -258,7 +258,7 @@ def builtin_index(item: Any, *indexes: Any, S: Any = None) -> Any:
                 x = data[indexes[0]]
                 return x if V.natural_for(elem) else V.coerce(elem, x)
             return V.zero_value(elem)
-    from .runtime import indirect, mark_addressable
+    from .runtime import _addressability_matters, indirect, mark_addressable
 
     item = _indirect_interface(item)
     if item is MISSING:
@@ -283,7 +283,7 @@ def builtin_index(item: Any, *indexes: Any, S: Any = None) -> Any:
         elif k in (Kind.SLICE, Kind.ARRAY):
             elems = V.elements(item)
             x = elems[_checked(index, len(elems), k)]
-            if (k == Kind.SLICE or item.addressable) and t.elem.kind in (Kind.STRUCT, Kind.ARRAY) and S is not None:
+            if (k == Kind.SLICE or item.addressable) and S is not None and _addressability_matters(t.elem):
                 x = mark_addressable(S, x)  # slice elements are addressable
             item = x
         elif k == Kind.MAP:

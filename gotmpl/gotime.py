@@ -14,7 +14,7 @@ from typing import Any
 
 from . import values as V
 
-__all__ = ["DURATION", "TIME", "format_duration", "parse_duration", "GoTime"]
+__all__ = ["DURATION", "TIME", "format_duration", "format_year", "parse_duration", "GoTime"]
 
 
 def format_duration(ns: int) -> str:
@@ -183,20 +183,81 @@ def _decode_duration(j: Any, path: str) -> Any:
 V.register_named_type("time.Duration", DURATION, _decode_duration)
 
 
+_UTC = _dt.timezone.utc
+_DAYS_PER_400_YEARS = 146097
+
+
+def format_year(year: int) -> str:
+    """Go's time.Format "2006": at least four digits, a minus sign before
+    negative years (``0001``, ``-0005``, ``12345``)."""
+    return f"-{-year:04d}" if year < 0 else f"{year:04d}"
+
+
 class GoTime:
-    """A time.Time value: an aware datetime plus nanoseconds and a zone name."""
+    """A time.Time value: an aware datetime plus nanoseconds and a zone name.
+
+    Python's datetime holds years 1-9999 only; Go's time.Time any year. A time
+    outside (or at the edge of) that range keeps its datetime moved by a
+    multiple of 400 years, the Gregorian calendar's period, and the move in
+    ``year_offset``: the year is ``when.year + year_offset`` (see ``date``;
+    times within datetime's range keep ``year_offset`` 0).
+    The zero value is Go's zero Time, January 1, year 1, 00:00:00 UTC.
+    """
 
     __go_type__ = "time.Time"
 
-    def __init__(self, when: _dt.datetime, nanos: int = 0, zone: str | None = None) -> None:
+    def __init__(self, when: _dt.datetime | None = None, nanos: int = 0, zone: str | None = None, year_offset: int = 0) -> None:
+        if when is None:
+            when = _ZERO_WHEN
+            if zone is None:
+                zone = "UTC"
         self.when = when
         self.nanos = nanos
         self.zone = zone
+        self.year_offset = year_offset
+
+    @classmethod
+    def date(
+        cls,
+        year: int,
+        month: int,
+        day: int,
+        hour: int = 0,
+        minute: int = 0,
+        second: int = 0,
+        nanos: int = 0,
+        tzinfo: _dt.tzinfo = _UTC,
+        zone: str | None = None,
+    ) -> "GoTime":
+        """time.Date for any year (years near or beyond datetime's range are
+        moved by whole 400-year periods, which keeps weekdays and leap years)."""
+        if zone is None and tzinfo is _UTC:
+            zone = "UTC"
+        offset = 0
+        if not 1 <= year <= 9999:
+            offset = year - (2000 + (year - 2000) % 400)
+        when = _dt.datetime(year - offset, month, day, hour, minute, second, tzinfo=tzinfo)
+        return cls(when, nanos, zone, offset)
+
+    def utc(self) -> "GoTime":
+        """Time.UTC(): the same instant in UTC (across the ends of datetime's
+        range by moving 400 years)."""
+        when, offset = self.when, self.year_offset
+        try:
+            return GoTime(when.astimezone(_UTC), self.nanos, "UTC", offset)
+        except OverflowError:
+            shift = 400 if when.year < 5000 else -400
+            when = when.replace(year=when.year + shift)
+            return GoTime(when.astimezone(_UTC), self.nanos, "UTC", offset - shift)
+
+    @property
+    def year(self) -> int:
+        return self.when.year + self.year_offset
 
     def String(self) -> str:
-        """Go's Time.String()."""
+        """Go's Time.String(): "2006-01-02 15:04:05.999999999 -0700 MST"."""
         w = self.when
-        text = w.strftime("%Y-%m-%d %H:%M:%S")
+        text = f"{format_year(self.year)}-{w.month:02d}-{w.day:02d} {w.hour:02d}:{w.minute:02d}:{w.second:02d}"
         if self.nanos:
             text += "." + f"{self.nanos:09d}".rstrip("0")
         offset = w.utcoffset() or _dt.timedelta(0)
@@ -207,13 +268,22 @@ class GoTime:
         zone = self.zone if self.zone is not None else numeric
         return f"{text} {numeric} {zone}"
 
+    def _instant(self) -> tuple[int, int]:
+        """(seconds since January 1, year 1 UTC, nanoseconds): what == compares."""
+        w = self.when
+        days = w.toordinal() + self.year_offset // 400 * _DAYS_PER_400_YEARS
+        offset = w.utcoffset() or _dt.timedelta(0)
+        secs = days * 86400 + w.hour * 3600 + w.minute * 60 + w.second - int(offset.total_seconds())
+        return secs, self.nanos
+
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, GoTime) and (self.when, self.nanos) == (other.when, other.nanos)
+        return isinstance(other, GoTime) and self._instant() == other._instant()
 
     def __hash__(self) -> int:
-        return hash((self.when, self.nanos))
+        return hash(self._instant())
 
 
+_ZERO_WHEN = _dt.datetime(1, 1, 1, tzinfo=_UTC)
 TIME = V.class_type(GoTime)
 _RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$")
 
@@ -228,10 +298,13 @@ def _decode_time(j: Any, path: str) -> Any:
     else:
         sign = -1 if tz[0] == "-" else 1
         delta = _dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6])) * sign
-        tzinfo, zone = _dt.timezone(delta), None
-    when = _dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), tzinfo=tzinfo)
-    nanos = int((frac or "0").ljust(9, "0"))
-    return GoTime(when, nanos, zone)
+        # time.Parse names an offset the Local zone has (the oracle runs in
+        # UTC) by that zone, others by a fixed zone without a name.
+        tzinfo, zone = (_dt.timezone.utc, "UTC") if not delta else (_dt.timezone(delta), None)
+    try:
+        return GoTime.date(int(y), int(mo), int(d), int(h), int(mi), int(s), int((frac or "0").ljust(9, "0")), tzinfo, zone)
+    except ValueError:
+        raise ValueError(f"{path}: cannot decode {j!r} as time.Time (out of range)") from None
 
 
 V.register_named_type("time.Time", TIME, _decode_time)

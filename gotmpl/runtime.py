@@ -97,6 +97,7 @@ class State:
         "timeout",
         "max_output",
         "addressable",
+        "trace",
         "_ticks",
         "_measured",
         "_size",
@@ -113,6 +114,9 @@ class State:
         max_output: int | None = None,
     ) -> None:
         self.tset = tset  # the gotmpl.template.Template used for look-ups
+        # With traced code: (index in out, template name, line, text node or
+        # None) before each write, to map output back to the template.
+        self.trace: list[tuple[int, str, int, str | None]] | None = None
         self.name = name  # the template executing now (for error messages)
         self.missingkey = missingkey
         self.out = out
@@ -124,7 +128,7 @@ class State:
         self.max_output = max_output
         # ids of struct values Go would hold addressable (slice elements, fields
         # reached through pointers): their pointer-receiver methods are callable.
-        self.addressable: set[int] = set()
+        self.addressable: dict[int, Any] = {}
         self._ticks = 0
         self._measured = 0
         self._size = 0
@@ -274,7 +278,7 @@ def print_value(S: State, node: Node, v: Any) -> str:
                 return str(v.value)
         elif "Error" not in methods:
             m = methods.get("String")
-            if m is not None and not m.pointer_receiver:
+            if m is not None and (not m.pointer_receiver or id(v) in S.addressable):
                 try:
                     text = m.call(v)
                 except Exception:  # Go's fmt reports the panic: take the general path
@@ -287,11 +291,18 @@ def print_value(S: State, node: Node, v: Any) -> str:
     if cls is V.NilInterface:
         return "<nil>"
     if cls is Ptr:
-        # Through the pointers; an addressable value whose pointer has String or
-        # Error methods prints through them, which the target's own type handles.
+        # Through the pointers (Go's indirect): what a pointer points at is
+        # addressable, what an interface holds is not.
+        addressable = False
         while type(v) is Ptr and v.target is not None:
+            addressable = v.type.elem is None or v.type.elem.kind != Kind.INTERFACE
             v = v.target
+    else:
+        addressable = id(v) in S.addressable
     t = V.type_of(v)
+    if addressable and t is not None and V.prints_through_pointer(t):
+        # printableValue: T has no Error/String but *T has, and v is addressable.
+        return sprint(Ptr(V.ptr_to(t), v))
     if t is not None and t.kind in (Kind.FUNC, Kind.CHAN) and not _has_print_method(v):
         raise fail(S, node, f"can't print {node} of type {t}")
     return sprint(v)
@@ -365,6 +376,9 @@ def slot_static(S: State, holder: Any, name: str) -> GoType | None:
     t = V.type_of(target)
     if t.kind == Kind.STRUCT:
         f = _struct_field(t, target, name)
+        if f is None and t.has_embedded:
+            path = t.field_path(name)
+            f = path[-1] if path is not None else None
         return f.type if f is not None and f.type.kind == Kind.INTERFACE else None
     if t.kind == Kind.MAP:
         return t.elem if t.elem.kind == Kind.INTERFACE else None
@@ -475,11 +489,12 @@ def _make_getter(receiver: Any, cls: type, name: str) -> Callable[[Any], Any] | 
         t = V.type_of(receiver)
         if t is None or t.kind != Kind.STRUCT:
             return None
-    if name in t.methods:
+    if name in t.method_table():
         return None
     f = t.field(name)
-    # Struct and array fields may be addressable (a per-value fact): general path.
-    if f is None or not f.exported or f.type.kind in (Kind.STRUCT, Kind.ARRAY):
+    # Struct and array fields, and values with pointer methods, may be addressable
+    # (a per-value fact): general path.
+    if f is None or not f.exported or _addressability_matters(f.type):
         return None
     ft = f.type
     natural = V.natural_for(ft)
@@ -530,7 +545,7 @@ def member(S: State, node: Node, receiver: Any, name: str, has_args: bool, stati
     found = V.find_method(_innermost_pointer(receiver), name, addressable)
     if found is not None:
         m, recv = found
-        if recv is None and not m.pointer_receiver:
+        if recv is None and not m.pointer_receiver and not m.promoted:
             ptr = _innermost_pointer(receiver)
             type_name = str(ptr.type.elem) if type(ptr) is Ptr else ""
 
@@ -544,7 +559,7 @@ def member(S: State, node: Node, receiver: Any, name: str, has_args: bool, stati
     if is_nil:
         # A nil pointer: Go reports it unless the pointee has no such field.
         etyp = target.type.elem
-        if etyp is not None and etyp.kind == Kind.STRUCT and _struct_field(etyp, target, name) is None:
+        if etyp is not None and etyp.kind == Kind.STRUCT and _struct_field(etyp, target, name) is None and etyp.field_path(name) is None:
             raise fail(S, node, f"can't evaluate field {name} in type {typ}")
         raise fail(S, node, f"nil pointer evaluating {typ}.{name}")
     t = V.type_of(target)
@@ -557,9 +572,12 @@ def member(S: State, node: Node, receiver: Any, name: str, has_args: bool, stati
             if has_args:
                 raise fail(S, node, f"{name} has arguments but cannot be invoked as function")
             value = _field_value(target, f)
-            if addressable and f.type.kind in (Kind.ARRAY, Kind.STRUCT):
+            if addressable and (f.type.kind in _ADDRESSABLE_KINDS or _addressability_matters(f.type)):
                 value = mark_addressable(S, value)
             return Member(value, static=f.type if f.type.kind == Kind.INTERFACE else None)
+        path = t.field_path(name) if t.has_embedded else None
+        if path is not None:
+            return _promoted_field(S, node, target, path, addressable, typ, name, has_args)
     elif kind == Kind.MAP:
         key_type = t.key
         if key_type is V.STRING or key_type.kind == Kind.INTERFACE:
@@ -567,6 +585,51 @@ def member(S: State, node: Node, receiver: Any, name: str, has_args: bool, stati
                 raise fail(S, node, f"{name} is not a method but has arguments")
             return Member(_map_field(S, node, target, t, name), static=t.elem if t.elem.kind == Kind.INTERFACE else None)
     raise fail(S, node, f"can't evaluate field {name} in type {typ}")
+
+
+def _promoted_field(
+    S: State, node: Node, target: Any, path: tuple, addressable: bool, typ: GoType, name: str, has_args: bool
+) -> Member:
+    """A field promoted from an embedded struct: reflect's FieldByIndexErr (a nil
+    embedded pointer on the way is an error), checked in Go's order."""
+    value = target
+    err = None
+    last = len(path) - 1
+    for i, f in enumerate(path):
+        value = _field_value(value, f)
+        if i < last and type(value) is Ptr:
+            if value.target is None:
+                err = f"reflect: indirection through nil pointer to embedded struct field {_type_name_only(f.type.elem)}"
+                break
+            value = value.target
+            addressable = True  # what a pointer points at is addressable
+    f = path[-1]
+    if name.startswith("_") or not f.exported:
+        raise fail(S, node, f"{name} is an unexported field of struct type {typ}")
+    if err is not None:
+        raise fail(S, node, err)
+    if has_args:
+        raise fail(S, node, f"{name} has arguments but cannot be invoked as function")
+    if addressable and _addressability_matters(f.type):
+        value = mark_addressable(S, value)
+    return Member(value, static=f.type if f.type.kind == Kind.INTERFACE else None)
+
+
+def _type_name_only(t: GoType) -> str:
+    """reflect's Type.Name(): a named type's name without its package."""
+    return t.name.rsplit(".", 1)[-1] if t.name is not None else ""
+
+
+_ADDRESSABLE_KINDS = frozenset({Kind.ARRAY, Kind.STRUCT})
+
+
+def _addressability_matters(t: GoType) -> bool:
+    """Whether being addressable changes what a value of type t can do: arrays
+    can be sliced, pointer-receiver methods called (String/Error when printed)."""
+    if t.kind in _ADDRESSABLE_KINDS:
+        return True
+    methods = t.methods if t._embeds is False else t.method_table()
+    return bool(methods) and any(m.pointer_receiver for m in methods.values())
 
 
 def _call_nil_receiver(m: V.Method, args: tuple) -> Any:
@@ -581,10 +644,16 @@ def _call_nil_receiver(m: V.Method, args: tuple) -> Any:
 def mark_addressable(S: State, v: Any) -> Any:
     """Note that v is addressable in Go (a slice element, a field of an
     addressable struct): arrays can be sliced, pointer methods called."""
-    if type(v) is V.Array:
+    cls = type(v)
+    if cls is V.Array:
         return v if v.addressable else V.Array(v.type, v.items, True)
-    if v is not None and v is not MISSING and type(v) not in _SCALARS:
-        S.addressable.add(id(v))
+    if cls is Typed:
+        # A scalar of a type with pointer-receiver methods: a copy of its own, so
+        # the same stored value reached another way is not addressable too.
+        v = Typed(v.type, v.value)
+    elif v is None or v is MISSING or cls in _SCALARS:
+        return v
+    S.addressable[id(v)] = v  # held, so its id is not reused during the execution
     return v
 
 
@@ -900,7 +969,7 @@ def lookup_template(S: State, node: Node, name: str) -> Any:
         raise fail(S, node, f"template {_quote(name)} not defined")
     if S.depth == MAX_EXEC_DEPTH:
         raise fail(S, node, f"exceeded maximum template depth ({MAX_EXEC_DEPTH})")
-    return S.tset._compiled(tmpl)
+    return S.tset._compiled(tmpl, S.trace is not None)
 
 
 def find_function(S: State, node: IdentifierNode, name: str) -> GoFunc:
@@ -931,7 +1000,8 @@ def range_items(S: State, node: Node, v: Any, two_vars: bool) -> list | Iterator
         return _int_range(S, node, v, two_vars, None)
     if cls is V.Slice or (cls is V.Array and v.addressable):
         elems = V.elements(v)
-        if v.type.elem.kind in (Kind.STRUCT, Kind.ARRAY):
+        et = v.type.elem
+        if et.kind in _ADDRESSABLE_KINDS or (et.methods and _addressability_matters(et)):
             elems = [mark_addressable(S, e) for e in elems]
         return list(enumerate(elems))
     if cls is V.Array:

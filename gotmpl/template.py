@@ -44,7 +44,7 @@ class _Common:
         self.funcs: dict[str, Callable[..., Any]] = {}
         self.known_names: set[str] = set()
         self._exec_funcs: dict[str, GoFunc] | None = None
-        self._compiled: dict[int, tuple[Tree, Callable[..., Any]]] = {}
+        self._compiled: dict[tuple[int, bool], tuple[Tree, Callable[..., Any]]] = {}
 
     def exec_funcs(self) -> dict[str, GoFunc]:  # noqa: D102 - cached below
         table = self._exec_funcs
@@ -64,13 +64,13 @@ class _Common:
             self._exec_funcs = table
         return self._exec_funcs
 
-    def compiled(self, tree: Tree) -> Callable[..., Any]:
-        entry = self._compiled.get(id(tree))
+    def compiled(self, tree: Tree, trace: bool = False) -> Callable[..., Any]:
+        key = (id(tree), trace)
+        entry = self._compiled.get(key)
         if entry is not None and entry[0] is tree:
             return entry[1]
-        if entry is None or entry[0] is not tree:
-            entry = (tree, compile_tree(tree, self.exec_funcs()))
-            self._compiled[id(tree)] = entry
+        entry = (tree, compile_tree(tree, self.exec_funcs(), trace))
+        self._compiled[key] = entry
         return entry[1]
 
     def invalidate(self) -> None:
@@ -269,7 +269,42 @@ class Template:
             raise ExecError(f"template: no template {quote(name)} associated with template {quote(self.name)}", self.name)
         return tmpl
 
-    def _run(self, data: Any, out: list[str], timeout: float | None = None, max_output: int | None = None) -> None:
+    def render_traced(self, data: Any = None) -> tuple[str, list[tuple[int, str, int]]]:
+        """The output and where it came from: (output offset, parse name (the
+        text the node was parsed from, as in Go's error contexts),
+        template line) for every text and action that wrote, in output order.
+        For error reports (which template line wrote this output line?); runs
+        separately compiled code, so plain renders pay nothing for it."""
+        out: list[str] = []
+        trace: list[tuple[int, str, int, str | None]] = []
+        try:
+            self._run(data, out, trace=trace)
+        except ExecError:
+            pass  # the output written before the error is traced as well
+        offsets, total, spans = [], 0, []
+        for chunk in out:
+            offsets.append(total)
+            total += len(chunk)
+        offsets.append(total)
+        for index, name, line, text in trace:
+            start = offsets[min(index, len(offsets) - 1)]
+            if text is None:
+                spans.append((start, name, line))
+                continue
+            # A text node spans lines: one span per line it writes.
+            for i, part in enumerate(text.split("\n")):
+                spans.append((start, name, line + i))
+                start += len(part) + 1
+        return "".join(out), spans
+
+    def _run(
+        self,
+        data: Any,
+        out: list[str],
+        timeout: float | None = None,
+        max_output: int | None = None,
+        trace: list | None = None,
+    ) -> None:
         """Run the compiled template. ``{{template}}`` calls come back from the
         compiled code as requests and are run here with an explicit stack, so
         recursion is bounded by Go's depth limit, not by Python's."""
@@ -279,8 +314,9 @@ class Template:
             raise ExecError(f"template: {name}: {quote(name)} is an incomplete or empty template", name)
         common = self._common
         S = State(self, name, out, common.exec_funcs(), common.missingkey, timeout, max_output)
+        S.trace = trace
         dot = MISSING if data is None or type(data) is NilInterface else data
-        fn = common.compiled(tree)
+        fn = common.compiled(tree, trace is not None)
         if not fn.__gotmpl_generator__:  # no {{template}} calls: the common case
             fn(S, dot)
             if S.limited:
@@ -321,11 +357,11 @@ class Template:
                     S.name = names[-1]
                     S.depth -= 1
 
-    def _compiled(self, tmpl: "Template") -> Callable[..., Any]:
+    def _compiled(self, tmpl: "Template", trace: bool = False) -> Callable[..., Any]:
         """The compiled code of an associated template (used for {{template}} calls)."""
         if tmpl.tree is None:
             raise ExecError(f"template: {tmpl.name}: {quote(tmpl.name)} is an incomplete or empty template", tmpl.name)
-        return self._common.compiled(tmpl.tree)
+        return self._common.compiled(tmpl.tree, trace)
 
 
 def _write(writer: Any, text: str) -> None:

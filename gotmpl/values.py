@@ -27,6 +27,11 @@ dataclass / object          a struct (``main.ClassName``, or ``__go_type__``):
 ``MISSING``                 no value at all (Go's invalid reflect.Value)
 ==========================  ===============================================
 
+Struct fields may be embedded (``StructField.embedded``; ``struct{T; X int}``
+in type expressions; ``Annotated[T, EMBEDDED]`` on a class attribute named as
+its type): their fields and methods are promoted as Go's selector rules say
+(``GoType.field_path``, ``GoType.method_table``).
+
 :class:`GoType` describes Go types; ``type_of(v)`` gives a value's type and the
 helpers below (length, index, map access, fields, methods, ordering of map
 keys) give the executor and gotmpl.gofmt the reflection they need.
@@ -284,8 +289,9 @@ class GoType:
     def method_table(self) -> dict[str, "Method"]:
         """Every method of T and *T: the declared ones plus those promoted from
         embedded fields. A method marked pointer_receiver is only in *T's method
-        set (callable on an addressable T)."""
-        if not self.has_embedded:
+        set (callable on an addressable T). Computed on first use: types are
+        complete (fields, methods of the embedded types) before templates run."""
+        if self._embeds is False or not self.has_embedded:
             return self.methods
         table = self._mtable
         if table is None:
@@ -486,7 +492,12 @@ def _promoted_call(path: tuple[StructField, ...], m: Method) -> Callable[..., An
             if k == Kind.PTR:
                 if type(v) is not Ptr or v.target is None:
                     if i == last and nil_ok:
-                        return m.call(None, *args)  # a pointer method on a nil receiver
+                        # A pointer method on a nil receiver: nil-safe methods answer;
+                        # others fail as Go's nil dereference does.
+                        try:
+                            return m.call(None, *args)
+                        except (AttributeError, TypeError):
+                            raise GoError(NIL_DEREFERENCE) from None
                     raise GoError(NIL_DEREFERENCE)
                 v = v.target
             elif k == Kind.INTERFACE:
@@ -653,6 +664,17 @@ def named(name: str, underlying: GoType, methods: dict[str, Method] | None = Non
     t = _interned(("named", name), make)
     if methods:
         t.methods.update(methods)
+    return t
+
+
+def distinct_named(name: str, underlying: GoType) -> GoType:
+    """A named type that is not interned: two of the same name are different
+    types, as Go's same-named types of different packages (or, for the
+    injector, of different Istio releases) are."""
+    t = GoType(underlying.kind, name)
+    t.elem, t.key, t.length = underlying.elem, underlying.key, underlying.length
+    t.fields = underlying.fields
+    t.params, t.results, t.variadic = underlying.params, underlying.results, underlying.variadic
     return t
 
 
@@ -1728,7 +1750,7 @@ def find_method(v: Any, name: str, addressable: bool = False) -> tuple[Method, A
         t = type_of(target) if target is not None else v.type.elem
         if t is None:
             return None
-        m = t.method_table().get(name)
+        m = (t.methods if t._embeds is False else t.method_table()).get(name)
         if m is None:
             m = v.type.methods.get(name)
             return (m, v) if m is not None else None
@@ -1736,7 +1758,7 @@ def find_method(v: Any, name: str, addressable: bool = False) -> tuple[Method, A
     t = type_of(v)
     if t is None:
         return None
-    m = t.method_table().get(name)
+    m = (t.methods if t._embeds is False else t.method_table()).get(name)
     if m is None or (m.pointer_receiver and not addressable):
         return None
     return m, v

@@ -39,10 +39,10 @@ import re
 from typing import Any
 
 from gotmpl import values as V
-from gotmpl.gotime import TIME, GoTime
+from gotmpl.gotime import TIME, GoTime, format_year
 from gotmpl.strconv import NumError, format_float, parse_float, parse_int, parse_uint
 
-from . import k8stypes
+from . import k8stypes, kubehistory
 
 __all__ = [
     "JSONError",
@@ -59,6 +59,7 @@ __all__ = [
     "has_custom_json",
     "parse_quantity",
     "quantity_string",
+    "quantity_milli_value",
     "quantity",
     "int_or_string",
     "raw_extension",
@@ -117,12 +118,14 @@ _BASIC = {
 }  # fmt: skip
 
 
-def go_type(name: str) -> V.GoType:
+def go_type(name: str, kube: tuple[int, int] | None = None) -> V.GoType:
     """The GoType for a table key (``corev1.Pod``) or a Go type expression over
-    table keys (``[]corev1.Container``, ``map[string]string``, ``*int32``)."""
-    t = _TYPES.get(name)
+    table keys (``[]corev1.Container``, ``map[string]string``, ``*int32``), as
+    it was in Kubernetes ``kube`` (None: the table's, the newest; see
+    :mod:`injector.kubehistory`)."""
+    t = _TYPES.get(name) if kube is None else None
     if t is None:
-        t = _parse_expr(name)
+        t = _parse_expr(name, kube)
     return t
 
 
@@ -131,25 +134,54 @@ def type_for_kind(api_version: str, kind: str) -> str | None:
     return k8stypes.KINDS.get((api_version, kind))
 
 
-def _parse_expr(expr: str) -> V.GoType:
+def _parse_expr(expr: str, kube: tuple[int, int] | None = None) -> V.GoType:
     expr = expr.strip()
     if expr.startswith("*"):
-        return V.ptr_to(_parse_expr(expr[1:]))
+        return V.ptr_to(_parse_expr(expr[1:], kube))
     if expr.startswith("[]"):
-        return V.slice_of(_parse_expr(expr[2:]))
+        return V.slice_of(_parse_expr(expr[2:], kube))
     if expr.startswith("map["):
         depth, i = 1, 4
         while depth:
             depth += {"[": 1, "]": -1}.get(expr[i], 0)
             i += 1
-        return V.map_of(_parse_expr(expr[4 : i - 1]), _parse_expr(expr[i:]))
+        return V.map_of(_parse_expr(expr[4 : i - 1], kube), _parse_expr(expr[i:], kube))
     if expr in _BASIC:
         return _BASIC[expr]
     if expr == "time.Time":
         return TIME
     if expr in k8stypes.TYPES:
+        if kube is not None and _changed_since(expr, kube):
+            return _build_versioned(expr, kube)
         return _build(expr)
     raise ValueError(f"unknown Go type {expr!r}")
+
+
+_TYPE_KEY = re.compile(r"[A-Za-z0-9_]+\.[A-Za-z0-9_]+")
+_CHANGED: dict[tuple[str, tuple[int, int]], bool] = {}
+
+
+def _changed_since(key: str, kube: tuple[int, int], visiting: frozenset[str] = frozenset()) -> bool:
+    """Whether the type (or a type it holds) differs in Kubernetes ``kube``."""
+    cached = _CHANGED.get((key, kube))
+    if cached is not None:
+        return cached
+    if key in visiting:
+        return False
+    _, _, kind, payload = k8stypes.TYPES[key]
+    if kubehistory.go_name(key, "", kube)[1] is not None:
+        changed = True
+    elif kind == "named":
+        changed = any(_changed_since(k, kube, visiting | {key}) for k in _TYPE_KEY.findall(payload) if k in k8stypes.TYPES)
+    else:
+        changed = any(
+            not kubehistory.has_field(key, fname, kube)
+            or any(_changed_since(k, kube, visiting | {key}) for k in _TYPE_KEY.findall(ftype) if k in k8stypes.TYPES)
+            for fname, ftype, _, _ in payload
+        )
+    if not visiting:
+        _CHANGED[(key, kube)] = changed
+    return changed
 
 
 def _build(key: str) -> V.GoType:
@@ -159,21 +191,44 @@ def _build(key: str) -> V.GoType:
     t = _TYPES.get(key)
     if t is not None:
         return t
+    return _make(key, None, _TYPES, key)
+
+
+def _build_versioned(key: str, kube: tuple[int, int]) -> V.GoType:
+    """The type as Kubernetes ``kube`` had it: fields added later left out,
+    renamed types under their old names (only built for types that differ)."""
+    cache_key = f"{key}@{kube[0]}.{kube[1]}"
+    t = _TYPES.get(cache_key)
+    if t is not None:
+        return t
+    return _make(key, kube, _TYPES, cache_key)
+
+
+def _make(key: str, kube: tuple[int, int] | None, cache: dict[str, V.GoType], cache_key: str) -> V.GoType:
     go_name, _, kind, payload = k8stypes.TYPES[key]
+    go_name, _ = kubehistory.go_name(key, go_name, kube)
     if kind == "named":
-        under = _parse_expr(payload)
+        under = _parse_expr(payload, kube)
         t = V.GoType(under.kind, go_name)
         t.elem, t.key, t.length, t.fields = under.elem, under.key, under.length, under.fields
-        _TYPES[key] = t
+        cache[cache_key] = t
+        t.methods.update(_hand_written_methods(key))
         return t
     t = V.GoType(V.Kind.STRUCT, go_name)
-    _TYPES[key] = t  # before the fields: types may refer to themselves through pointers
+    cache[cache_key] = t  # before the fields: types may refer to themselves through pointers
     metas = []
     for fname, ftype, fjson, flags in payload:
+        if not kubehistory.has_field(key, fname, kube):
+            continue
+        ftype_key = ftype.lstrip("*[]")
+        if "e" in flags and kube is not None and ftype_key in k8stypes.TYPES:
+            # An embedded field is named after its type: renamed with it.
+            old_field = kubehistory.go_name(ftype_key, "", kube)[1]
+            fname = old_field or fname
         metas.append(
             _FieldMeta(
                 name=fname,
-                type=_parse_expr(ftype),
+                type=_parse_expr(ftype, kube),
                 json=fjson,
                 omitempty="o" in flags,
                 omitzero="z" in flags,
@@ -184,11 +239,14 @@ def _build(key: str) -> V.GoType:
             )
         )
     _FIELD_META[t] = tuple(metas)
-    t.fields = tuple(V.StructField(m.name, m.type, _tag_text(m)) for m in metas)
+    t.fields = tuple(V.StructField(m.name, m.type, _tag_text(m), embedded=m.embedded) for m in metas)
     special = _SPECIAL_KEYS.get(key)
     if special:
         _SPECIAL[t] = special
         t.methods.update(_special_methods(special))
+    t.methods.update(_hand_written_methods(key))
+    if key in k8stypes.STRING_FORMATS:
+        t.methods["String"] = _generated_string_method(t, key, kube)
     return t
 
 
@@ -232,7 +290,7 @@ def _struct_metas(t: V.GoType) -> tuple[_FieldMeta, ...]:
     for f in t.fields:
         name, opts = _parse_tag(f.tag)
         out.append(
-            _FieldMeta(f.name, f.type, name, "omitempty" in opts, "omitzero" in opts, False, name == "-", f.exported)
+            _FieldMeta(f.name, f.type, name, "omitempty" in opts, "omitzero" in opts, f.embedded, name == "-", f.exported)
         )
     return tuple(out)
 
@@ -672,15 +730,16 @@ def _parse_rfc3339(s: str, ctx: _Ctx) -> GoTime:
     if m is None:
         raise JSONError(err, ctx.path)
     y, mo, d, h, mi, sec, frac, tz = m.groups()
-    try:
-        when = _dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(sec), tzinfo=_dt.timezone.utc)
-    except ValueError:
-        raise JSONError(f'parsing time "{s}": value out of range', ctx.path) from None
+    tzinfo = _dt.timezone.utc
     if tz != "Z":
         sign = -1 if tz[0] == "-" else 1
-        when -= sign * _dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6]))
+        tzinfo = _dt.timezone(sign * _dt.timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6])))
     nanos = int((frac or "0")[:9].ljust(9, "0"))
-    return GoTime(when, nanos, "UTC")
+    try:
+        g = GoTime.date(int(y), int(mo), int(d), int(h), int(mi), int(sec), nanos, tzinfo)
+    except ValueError:
+        raise JSONError(f'parsing time "{s}": value out of range', ctx.path) from None
+    return g.utc()
 
 
 def _decode_int_or_string(j: Any, t: V.GoType, cur: Any, ctx: _Ctx) -> Any:
@@ -1005,6 +1064,15 @@ def _remove_factors(n: int, base: int) -> tuple[int, int]:
     return sign * mag, times
 
 
+def quantity_milli_value(q: V.Struct) -> int:
+    """Quantity.MilliValue(): the value in thousandths, rounded up."""
+    amount = _amount_of(q)
+    exp = amount.exp10 + 3
+    if exp >= 0:
+        return amount.unscaled * 10**exp
+    return -((-amount.unscaled) // 10**-exp)
+
+
 def quantity(s: str) -> V.Struct:
     """A resource.Quantity parsed from s (resource.MustParse)."""
     return parse_quantity(s)
@@ -1037,22 +1105,104 @@ def _special_methods(special: str) -> dict[str, V.Method]:
         }
     if special == "quantity":
         return {"String": V.Method("String", string_fn, quantity_string, pointer_receiver=True)}
-    if special == "time":
-        # time.Time's String, promoted through metav1.Time's embedded field.
-        return {"String": V.Method("String", string_fn, lambda v: _time_string(v.fields["Time"]))}
+    # metav1.Time has no String of its own: time.Time's is promoted through its
+    # embedded field (gotmpl.values' method promotion).
     return {}
 
 
-def _time_string(g: GoTime) -> str:
-    """time.Time.String() ("2006-01-02 15:04:05.999999999 -0700 MST"), years padded
-    to four digits as Go does (decoded times are UTC: the process zone assumed)."""
-    w = g.when
-    text = f"{w.year:04d}-{w.month:02d}-{w.day:02d} {w.hour:02d}:{w.minute:02d}:{w.second:02d}"
-    if g.nanos:
-        text += "." + f"{g.nanos:09d}".rstrip("0")
-    off = int((w.utcoffset() or _dt.timedelta(0)).total_seconds()) // 60
-    numeric = f"{'-' if off < 0 else '+'}{abs(off) // 60:02d}{abs(off) % 60:02d}"
-    return f"{text} {numeric} {g.zone if g.zone is not None else numeric}"
+# --- the String() methods Kubernetes' generated.pb.go has -----------------------------------------
+#
+# gogo-protobuf generated a String() with a pointer receiver for every API
+# struct; k8stypes.STRING_FORMATS says how each prints (see its header). A nil
+# receiver prints "nil". Fields are read as the generated code reads them: a
+# struct value field's String() runs on its address, "%v" gets a copy.
+
+_STRING_FN = V.func_of([], [V.STRING])
+
+
+def _generated_string_method(t: V.GoType, key: str, kube: tuple[int, int] | None) -> V.Method:
+    open_, fields = k8stypes.STRING_FORMATS[key]
+    if kube is not None:
+        # The type as an older Kubernetes had it: its own name, the fields it had
+        # (embedded ones under their old names).
+        renamed = {}
+        for fname, ftype, _, flags in k8stypes.TYPES[key][3]:
+            old = kubehistory.go_name(ftype.lstrip("*[]"), "", kube)[1] if "e" in flags else None
+            if old:
+                renamed[fname] = old
+        names = {f.name for f in t.fields}
+        fields = tuple(
+            (renamed.get(label, label), *rest) for label, *rest in fields if renamed.get(label, label) in names
+        )
+        open_ = "&" + t.name.rsplit(".", 1)[-1] + "{"
+
+    def call(v: Any) -> str:
+        if v is None:
+            return "nil"
+        return _generated_string(open_, fields, v)
+
+    return V.Method("String", _STRING_FN, call, pointer_receiver=True)
+
+
+def _generated_string(open_: str, fields: tuple, v: V.Struct) -> str:
+    from gotmpl.gofmt import sprintf
+
+    parts = [open_]
+    for label, how, replace, strip_amp, prefix in fields:
+        x = v.fields[label]
+        if how == "sprintf%v":
+            text = sprintf("%v", x)
+        elif how == "String()":
+            text = _own_string(x)
+        elif how == "valueToStringGenerated":
+            text = "nil" if x.target is None else "*" + sprintf("%v", V.coerce(x.type.elem, x.target))
+        elif how == "repeated":
+            text = prefix + "".join(_own_string(e).replace("&", "", 1) + "," for e in V.elements(x)) + "}"
+        elif how == "repeated%v":
+            text = prefix + "".join(sprintf("%v", e) + "," for e in V.elements(x)) + "}"
+        else:  # "map": keys as strings, sorted (sortkeys.Strings), values copies
+            items = sorted(
+                ((V.unwrap_scalar(k), val) for k, val in V.map_items(x)),
+                key=lambda kv: kv[0].encode("utf-8", "surrogateescape"),
+            )
+            text = prefix + "".join(sprintf("%v: %v,", k, val) for k, val in items) + "}"
+        if replace is not None:
+            text = text.replace(replace[0], replace[1], 1)
+        if strip_amp:
+            text = text.replace("&", "", 1)
+        parts.append(label + ":" + text + ",")
+    parts.append("}")
+    return "".join(parts)
+
+
+def _own_string(x: Any) -> str:
+    """``x.String()`` in the generated code: the field's (or element's) own
+    pointer-receiver String(), on its address or the pointer it is."""
+    if type(x) is V.Ptr:
+        return x.type.elem.method_table()["String"].call(x.target)
+    return V.type_of(x).method_table()["String"].call(x)
+
+
+def _hand_written_methods(key: str) -> dict[str, V.Method]:
+    """Value-receiver String() methods written by hand in apimachinery and api."""
+    fn = _HAND_WRITTEN_STRINGS.get(key)
+    return {"String": V.Method("String", _STRING_FN, fn)} if fn is not None else {}
+
+
+def _fields_v1_string(v: V.Struct) -> str:
+    raw = v.fields["Raw"]
+    data = raw if type(raw) is bytes else bytes(V.unwrap_scalar(b) for b in (raw.items or []))
+    return data.decode("utf-8", "surrogateescape")
+
+
+_HAND_WRITTEN_STRINGS = {
+    # func (rn ResourceName) String() string { return string(rn) }
+    "corev1.ResourceName": lambda v: V.unwrap_scalar(v),
+    # func (n NamespacedName) String() string { return n.Namespace + "/" + n.Name }
+    "types.NamespacedName": lambda v: v.fields["Namespace"] + "/" + v.fields["Name"],
+    # func (f FieldsV1) String() string { return string(f.Raw) }
+    "metav1.FieldsV1": _fields_v1_string,
+}
 
 
 def _int_or_string_text(v: V.Struct) -> str:
@@ -1251,8 +1401,7 @@ def _is_zero(v: Any, t: V.GoType) -> bool:
 
 
 def _time_is_zero(g: GoTime) -> bool:
-    w = g.when.astimezone(_dt.timezone.utc) if g.when.tzinfo else g.when
-    return (w.year, w.month, w.day, w.hour, w.minute, w.second, g.nanos) == (1, 1, 1, 0, 0, 0, 0)
+    return g == _ZERO_TIME
 
 
 def _encode_special(special: str, v: Any, t: V.GoType, omitzero: bool) -> Any:
@@ -1261,8 +1410,9 @@ def _encode_special(special: str, v: Any, t: V.GoType, omitzero: bool) -> Any:
         g = v.fields["Time"]
         if _time_is_zero(g):
             return None
-        w = g.when.astimezone(_dt.timezone.utc)
-        return f"{w.year:04d}-{w.month:02d}-{w.day:02d}T{w.hour:02d}:{w.minute:02d}:{w.second:02d}Z"
+        u = g.utc()
+        w = u.when
+        return f"{format_year(u.year)}-{w.month:02d}-{w.day:02d}T{w.hour:02d}:{w.minute:02d}:{w.second:02d}Z"
     if special == "quantity":
         return quantity_string(v)
     if special == "intorstring":
@@ -1276,8 +1426,13 @@ def _encode_special(special: str, v: Any, t: V.GoType, omitzero: bool) -> Any:
 
 
 def _format_rfc3339_nano(g: GoTime) -> str:
+    """time.Time.MarshalJSON: RFC 3339 with nanoseconds, years 0-9999 only."""
     w = g.when
-    text = f"{w.year:04d}-{w.month:02d}-{w.day:02d}T{w.hour:02d}:{w.minute:02d}:{w.second:02d}"
+    if not 0 <= g.year <= 9999:
+        raise JSONError(
+            "json: error calling MarshalJSON for type time.Time: Time.MarshalJSON: year outside of range [0,9999]"
+        )
+    text = f"{g.year:04d}-{w.month:02d}-{w.day:02d}T{w.hour:02d}:{w.minute:02d}:{w.second:02d}"
     if g.nanos:
         text += "." + f"{g.nanos:09d}".rstrip("0")
     off = w.utcoffset() or _dt.timedelta(0)

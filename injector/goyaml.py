@@ -54,7 +54,22 @@ __all__ = [
 
 
 class YAMLError(ValueError):
-    """A ghodss/yaml.v2 error; ``str()`` follows their messages."""
+    """A ghodss/yaml.v2 error; ``str()`` follows their messages. ``line`` and
+    ``column`` (1-based, 0 when unknown) say where the parser stopped, for our
+    own error reports (yaml.v2's messages often omit the line)."""
+
+    def __init__(self, message: str, line: int = 0, column: int = 0) -> None:
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+def _marked(e: Exception) -> YAMLError:
+    mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+    if mark is None and isinstance(e, _pyyaml.reader.ReaderError):
+        return YAMLError(_pyyaml_message(e))
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+    return YAMLError(_pyyaml_message(e), line, column)
 
 
 # --- parsing with PyYAML, resolving like yaml.v2 --------------------------------------------------
@@ -93,18 +108,41 @@ class _Loader(Reader, Scanner, Parser, Composer, _Resolver):
         _Resolver.__init__(self)
 
 
+try:  # libyaml's parser (yaml.v2 is a Go port of libyaml): the fast path
+    from yaml._yaml import CParser as _CParser
+
+    class _CLoader(_CParser, _Resolver):
+        def __init__(self, stream: str) -> None:
+            _CParser.__init__(self, stream)
+            _Resolver.__init__(self)
+
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    _CLoader = None  # type: ignore[assignment,misc]
+
+
 def _first_node(text: str) -> Any:
-    """The node of the first document (yaml.v2 Unmarshal reads only that one)."""
+    """The node of the first document (yaml.v2 Unmarshal reads only that one).
+    libyaml parses; on an error the pure-Python parser runs again to word the
+    error as yaml.v2 does (the messages and lines tests pin)."""
+    if _CLoader is not None:
+        try:
+            loader = _CLoader(text)
+            try:
+                return loader.get_node() if loader.check_node() else None
+            finally:
+                loader.dispose()
+        except _pyyaml.YAMLError:
+            pass
     try:
         loader = _Loader(text)
     except _pyyaml.YAMLError as e:
-        raise YAMLError(_pyyaml_message(e)) from None
+        raise _marked(e) from None
     try:
         if loader.check_node():
             return loader.get_node()
         return None
     except _pyyaml.YAMLError as e:
-        raise YAMLError(_pyyaml_message(e)) from None
+        raise _marked(e) from None
     finally:
         loader.dispose()
 
@@ -477,7 +515,31 @@ def yaml_to_json(text: str, target: str | V.GoType | None = None) -> Any:
             return None
         return _to_json(_Builder().build(node), t)
     except YAMLError as e:
-        raise YAMLError(f"error converting YAML to JSON: {e}") from None
+        raise YAMLError(f"error converting YAML to JSON: {e}", e.line, e.column) from None
+
+
+class Document:
+    """One parsed YAML document, converted to JSON as often as needed (kube-inject
+    reads apiVersion/kind first, then converts for the kind's Go type)."""
+
+    __slots__ = ("_built",)
+
+    def __init__(self, text: str) -> None:
+        try:
+            node = _first_node(text)
+            self._built = None if node is None else _Builder().build(node)
+        except YAMLError as e:
+            raise YAMLError(f"error converting YAML to JSON: {e}", e.line, e.column) from None
+
+    def json(self, target: str | V.GoType | None = None) -> Any:
+        """yaml_to_json of the document's text."""
+        if self._built is None:
+            return None
+        t = gojson.go_type(target) if isinstance(target, str) else target
+        try:
+            return _to_json(self._built, t)
+        except YAMLError as e:
+            raise YAMLError(f"error converting YAML to JSON: {e}", e.line, e.column) from None
 
 
 def _resolve_target(t: V.GoType | None) -> V.GoType | None:
@@ -623,9 +685,13 @@ def _as_yaml_value(v: Any) -> Any:
     raise YAMLError(f"error marshaling into JSON: json: unsupported type: {type(v).__name__}")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+@functools.lru_cache(maxsize=16384)
 def _json_clean_string(s: str, key: bool = False) -> str:
     """The string yaml.v2 reads back from Go's JSON text of s (a key if ``key``)."""
-    if any(0xD800 <= ord(c) <= 0xDFFF for c in s):
+    if _SURROGATE.search(s):
         s = "".join("\ufffd" if 0xD800 <= ord(c) <= 0xDFFF else c for c in s)
     if _NOT_ALLOWED.search(s):
         raise YAMLError("error converting JSON to YAML: yaml: control characters are not allowed")
@@ -744,6 +810,9 @@ def _is_printable(c: str) -> bool:
     return o == 0x0A or 0x20 <= o <= 0x7E or 0xA0 <= o <= 0xD7FF or (0xE000 <= o <= 0xFFFD and o != 0xFEFF)
 
 
+_BREAKS = re.compile("[\r\n\x85\u2028\u2029]")
+
+
 def _is_break(c: str) -> bool:
     return c in "\r\n\x85\u2028\u2029"
 
@@ -773,6 +842,7 @@ class _Analysis:
 
 
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
 def _analyze(value: str) -> _Analysis:
     """yaml_emitter_analyze_scalar: which styles can write this scalar."""
     if not value:
@@ -844,6 +914,7 @@ def _analyze(value: str) -> _Analysis:
     return _Analysis(line_breaks, flow_plain, block_plain, single, block)
 
 
+@functools.lru_cache(maxsize=8192)
 def _string_style(s: str) -> str:
     """encoder.stringv: the style yaml.v2 asks for."""
     if "\n" in s:
@@ -912,8 +983,9 @@ class _Emitter:
         indent = max(self.indent, 0)
         if not self.indention or self.column > indent or (self.column == indent and not self.whitespace):
             self.put_break()
-        while self.column < indent:
-            self.put(" ")
+        if self.column < indent:
+            self.out.append(" " * (indent - self.column))
+            self.column = indent
         self.whitespace = True
         self.indention = True
 
@@ -1032,6 +1104,13 @@ class _Emitter:
     def write_plain(self, value: str, allow_breaks: bool) -> None:
         if not self.whitespace:
             self.put(" ")
+        if (" " not in value or self.column + len(value) <= self.best_width) and not _BREAKS.search(value):
+            # No line break can happen in it: write it whole.
+            self.out.append(value)
+            self.column += len(value)
+            self.whitespace = False
+            self.indention = False
+            return
         spaces = breaks = False
         n = len(value)
         i = 0
@@ -1201,3 +1280,34 @@ def _lines(text: str) -> list[str]:
     if parts[-1]:
         out.append(parts[-1] + "\n")
     return out
+
+
+# --- locating a JSON path in the YAML text -------------------------------------------------------------
+
+_PATH_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def node_at(text: str, path: str) -> Any:
+    """The PyYAML node of the first document at a decoder path such as
+    ``containers[0].ports[1].containerPort`` (keys matched case-insensitively,
+    as encoding/json matches them), or the deepest node reached; None when the
+    text does not parse. For error reports: its ``start_mark`` is the line."""
+    try:
+        node = _first_node(text)
+    except YAMLError:
+        return None
+    for m in _PATH_PART.finditer(path):
+        index, key = m.group(1), m.group(2)
+        nxt = None
+        if index is not None and isinstance(node, _pyyaml.SequenceNode):
+            i = int(index)
+            nxt = node.value[i] if i < len(node.value) else None
+        elif key is not None and isinstance(node, _pyyaml.MappingNode):
+            folded = key.casefold()
+            for k, v in node.value:
+                if isinstance(k, _pyyaml.ScalarNode) and k.value.casefold() == folded:
+                    nxt = v
+        if nxt is None:
+            break
+        node = nxt
+    return node

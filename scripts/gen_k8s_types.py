@@ -14,6 +14,11 @@ usage: python scripts/gen_k8s_types.py [--gotypes PATH] [--out PATH] [--check]
 ``--check`` exits 1 (printing nothing else) when the committed output differs
 from what would be generated.
 
+It also carries over the file's ``generatedStringFormats``: how the String()
+method that gogo-protobuf generated in each package's ``generated.pb.go``
+prints a struct (``&Container{Name:hello,...}``), as ``STRING_FORMATS``,
+which injector/gojson.py turns into that pointer-receiver method.
+
 Table format (see the header of the generated file): ``TYPES[key]`` with key
 ``alias.Name`` (``corev1.Container``) is ``(go_name, package_path, kind,
 payload)``. ``go_name`` is how Go prints the type (``v1.Container``). For kind
@@ -450,6 +455,62 @@ def from_gotypes(data: dict[str, Any]) -> dict[str, tuple[str, str, str, Any]]:
     return out
 
 
+# The JSON's per-field "how" (and, for repeated fields, "item") -> our code.
+_HOW = {"sprintf%v", "String()", "valueToStringGenerated", "map"}
+_REPEATED_ITEMS = {
+    'f.String() with first & removed, then ","': "repeated",
+    'fmt.Sprintf("%v", f) + ","': "repeated%v",
+}
+_MAP_ITEM = (
+    'fmt.Sprintf("%v: %v,", key, this.F[key]) over keys sorted as strings '
+    "(map values are copies: not addressable)"
+)
+
+
+def string_formats(data: dict[str, Any], table: dict[str, tuple[str, str, str, Any]]) -> dict[str, tuple]:
+    """STRING_FORMATS entries from the gotypes file's generatedStringFormats:
+    key -> (open, fields), each field ``(label, how, replace, strip_amp,
+    prefix)``, checked against the struct's fields."""
+    out: dict[str, tuple] = {}
+    formats = data.get("generatedStringFormats", {})
+    for key in sorted(formats):
+        entry = formats[key]
+        if key not in table or table[key][2] != "struct":
+            raise SystemExit(f"generatedStringFormats: {key} is not a struct of the table")
+        if set(entry) != {"open", "close", "fields"} or entry["close"] != "}":
+            raise SystemExit(f"generatedStringFormats[{key}]: unexpected shape {sorted(entry)}")
+        field_types = {f[0]: f[1] for f in table[key][3]}
+        fields = []
+        for f in entry["fields"]:
+            label, how = f["label"], f["how"]
+            if label not in field_types:
+                raise SystemExit(f"generatedStringFormats[{key}]: no field {label}")
+            known = {"label", "how", "replaceFirst", "stripFirstAmp", "prefix", "item"}
+            if set(f) - known:
+                raise SystemExit(f"generatedStringFormats[{key}].{label}: unknown keys {sorted(set(f) - known)}")
+            if how == "repeated":
+                how = _REPEATED_ITEMS.get(f.get("item", ""))
+                if how is None:
+                    raise SystemExit(f"generatedStringFormats[{key}].{label}: unknown item {f.get('item')!r}")
+            elif how == "map":
+                if f.get("item") != _MAP_ITEM:
+                    raise SystemExit(f"generatedStringFormats[{key}].{label}: unknown item {f.get('item')!r}")
+            elif how not in _HOW:
+                raise SystemExit(f"generatedStringFormats[{key}].{label}: unknown how {how!r}")
+            ftype = field_types[label]
+            if how in ("String()", "repeated"):
+                # The field's own generated String() is called: its type must have one.
+                target = ftype.lstrip("*").removeprefix("[]")
+                if target not in formats:
+                    raise SystemExit(f"generatedStringFormats[{key}].{label}: {target} has no generated String")
+            replace = tuple(f["replaceFirst"]) if "replaceFirst" in f else None
+            if replace is not None and len(replace) != 2:
+                raise SystemExit(f"generatedStringFormats[{key}].{label}: bad replaceFirst {replace!r}")
+            fields.append((label, how, replace, bool(f.get("stripFirstAmp")), f.get("prefix", "")))
+        out[key] = (entry["open"], tuple(fields))
+    return out
+
+
 def build_table(data: dict[str, Any]) -> dict[str, tuple[str, str, str, Any]]:
     table = from_gotypes(data)
     packages = {p["alias"]: (p["goPackageName"], p["path"]) for p in data["packages"]}
@@ -501,6 +562,20 @@ kind "struct": payload is a tuple of fields ``(name, type, json, flags)`` with
 z omitzero, i inline (an option encoding/json ignores), e embedded,
 - json:"-", u unexported. kind "named": payload is the underlying type
 expression. KINDS maps (apiVersion, kind) to a TYPES key.
+
+STRING_FORMATS (from the file's generatedStringFormats) maps a TYPES key to how
+the String() that gogo-protobuf generated for it (pointer receiver; a nil
+receiver prints ``nil``) prints a value: ``(open, fields)``, the result being
+``open`` + ``label:text,`` per field + ``}}``. Each field is ``(label, how,
+replace, strip_amp, prefix)``; the field's text is made by ``how``:
+``sprintf%v`` fmt.Sprintf("%v", field); ``String()`` the field's own generated
+String() (a struct value field through its address); ``valueToStringGenerated``
+``nil`` or ``*`` + "%v" of the pointee; ``repeated`` prefix + each element's
+String() with its first "&" removed + "," + ``}}``; ``repeated%v`` the same
+with "%v" of each element; ``map`` prefix + ``"%v: %v,"`` of each key (as a
+string, keys sorted bytewise) and value + ``}}``. Then ``replace`` (old, new)
+replaces the first occurrence, and ``strip_amp`` removes the first "&". The
+hand-written types have no entry (their generated code is not recorded).
 """
 
 # fmt: off
@@ -524,6 +599,12 @@ def render(table: dict[str, tuple[str, str, str, Any]], data: dict[str, Any]) ->
     lines.append("}\n\nKINDS = {\n")
     for kind_key in sorted(KINDS):
         lines.append(f"    {kind_key!r}: {KINDS[kind_key]!r},\n")
+    lines.append("}\n\nSTRING_FORMATS = {\n")
+    for key, (open_, fields) in string_formats(data, table).items():
+        lines.append(f"    {key!r}: ({open_!r}, (\n")
+        for field in fields:
+            lines.append(f"        {field!r},\n")
+        lines.append("    )),\n")
     lines.append("}\n")
     return "".join(lines)
 

@@ -195,6 +195,22 @@ CASES: list[tuple] = [
     ("{{range .}}{{.}}{{end}}", tv("[]any", [None, 1])),
     ("before {{.A}} mid {{.B.C}}", tv("*struct{A int; B *struct{C int}}", {"A": 1, "B": None})),
     ("{{- . -}} x {{- . -}}", "a"),
+    # time.Time's String: years padded to four digits (year 1 too), year 0; +00:00
+    # is the oracle's (UTC) local zone; the zero Time inside structs.
+    ("{{.}}|{{printf \"%v\" .}}", tv("time.Time", "0001-01-01T00:00:00Z")),
+    ("{{.}}", tv("time.Time", "0000-02-29T23:59:59.000000001-00:30")),
+    ("{{.}}", tv("time.Time", "0042-01-02T03:04:05+00:00")),
+    ("{{.}}|{{.T}}|{{.P}}", tv("struct{T time.Time; P *time.Time}", {})),
+    # Pointer methods need an addressable value: slice elements, elements of an
+    # addressable array and what pointers point at are; map values, elements of
+    # an array copy and interface contents are not.
+    ("{{range .}}{{.PStr}}{{end}}|{{(index . 0).PStr}}", tv("[]oracle.T", [{"S": "a"}])),
+    ("{{range $k, $v := .}}{{$v.PStr}}{{end}}", tv("map[string]oracle.T", {"k": {"S": "m"}})),
+    ("{{(index .A 0).PStr}}", tv("*struct{A [1]oracle.T}", {"A": [{"S": "x"}]})),
+    ("{{(index .A 0).PStr}}", tv("struct{A [1]oracle.T}", {"A": [{"S": "x"}]})),
+    ("{{.I.PStr}}", tv("*struct{I any}", {"I": tv("oracle.T", {"S": "i"})})),
+    ("{{with .T}}{{.PStr}}{{end}}|{{$t := .T}}{{$t.PStr}}", tv("*struct{T oracle.T}", {"T": {"S": "w"}})),
+    ("{{.T.PStr}}", tv("struct{T oracle.T}", {"T": {"S": "v"}})),
 ]
 
 

@@ -124,3 +124,19 @@ def test_known_funcs_only_affect_parsing() -> None:
     t = Template("t").known_funcs({"upper"})
     assert str(t.parse('{{upper "x"}}').root) == '{{upper "x"}}'
     assert "upper" not in t.func_map
+
+
+def test_render_traced_maps_output_to_template_lines() -> None:
+    t = Template("x").parse('a\nb{{.}}c\n{{if .}}yes\n{{.}}{{end}}{{template "d" .}}\nend{{define "d"}}<{{.}}>{{end}}')
+    out, spans = t.render_traced("V")
+    assert out == t.render("V") == "a\nbVc\nyes\nV<V>\nend"
+    def line_at(offset: int) -> tuple[str, int]:
+        return [(name, line) for start, name, line in spans if start <= offset][-1]
+    assert line_at(out.index("a")) == ("x", 1)
+    assert line_at(out.index("V")) == ("x", 2)
+    assert line_at(out.index("yes")) == ("x", 3)
+    assert line_at(out.index("\nV<") + 1) == ("x", 4)
+    # {{define}}d templates report the text they were parsed from, as Go's
+    # error contexts do.
+    assert line_at(out.index("<")) == ("x", 5)
+    assert line_at(out.index("end")) == ("x", 5)

@@ -145,3 +145,34 @@ def test_from_typed_json_matches_oracle_decoding(oracle) -> None:
     got = Template("t").parse(t).render(V.from_typed_json(typed))
     want = oracle.run({"template": t, "data": typed})
     assert same_response({"output": got, "error": None, "phase": None}, want)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0001-01-01T00:00:00Z",
+        "0000-03-04T05:06:07Z",
+        "0000-12-31T23:59:59.123456789-12:00",
+        "0099-12-31T23:59:59.5Z",
+        "0400-02-29T00:00:00Z",
+        "0999-01-01T00:00:00+00:00",
+        "2024-01-02T03:04:05-07:30",
+        "9999-12-31T23:59:59+01:00",
+    ],
+)
+def test_time_years_print_as_go(oracle, text: str) -> None:
+    """time.Time.String(): years padded to four digits (year 1 is ``0001``), year
+    0 and the ends of the range included; +00:00 is the (UTC) local zone."""
+    typed = {"t": "time.Time", "v": text}
+    t = '{{.}}|{{printf "%v|%s" . .}}|{{printf "%v" (slice (tlist . .) 1)}}'
+    got = Template("t").funcs({"tlist": lambda *xs: list(xs)}).parse(t).render(V.from_typed_json(typed))
+    want = oracle.run({"template": t, "data": typed, "funcs": ["test"]})
+    assert same_response({"output": got, "error": None, "phase": None}, want)
+
+
+def test_zero_time_values_print_as_go(oracle) -> None:
+    typed = {"t": "struct{T time.Time; P *time.Time; L []time.Time}", "v": {"L": ["0001-01-01T00:00:00Z"]}}
+    t = '{{.}}|{{.T}}|{{.P}}|{{printf "%v %+v" . .}}'
+    got = Template("t").parse(t).render(V.from_typed_json(typed))
+    want = oracle.run({"template": t, "data": typed})
+    assert same_response({"output": got, "error": None, "phase": None}, want)

@@ -1,0 +1,241 @@
+"""What differs between Istio releases, in one table.
+
+Every behaviour of the injector that changed between Istio 0.5 and 1.8 is a
+field of :class:`Release` here, and nowhere else: the template delimiters, the
+fields of SidecarTemplateData and of SidecarInjectionSpec, the status
+annotation, the kinds ``kube-inject`` handles, the parts of the inject config a
+release reads, and the post-processing after the template. The function set
+itself is :func:`injector.funcs.istio_funcs` (keyed by the same version) and the
+mesh types and defaults are :mod:`injector.meshconfig`.
+
+Sources: ../shared/notes/istio-research.md (read from Istio's Go sources at
+each tag), the goldens under ../shared/upstream/istio, and Istio's pull
+requests where the notes are silent (cited at the entry). Where a fact could not
+be established from a primary source, the entry says what is assumed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+__all__ = [
+    "Release",
+    "RELEASES",
+    "DEFAULT_VERSION",
+    "release",
+    "parse_version",
+    "VersionError",
+]
+
+# Kinds kube-inject decodes and injects, as (apiVersion, kind). A document of
+# any other kind is copied through byte for byte.
+_KINDS_05 = frozenset(
+    {
+        ("v1", "ReplicationController"),
+        ("extensions/v1beta1", "Deployment"),
+        ("extensions/v1beta1", "DaemonSet"),
+        ("extensions/v1beta1", "ReplicaSet"),
+        ("batch/v1", "Job"),
+        ("batch/v2alpha1", "CronJob"),
+        ("apps/v1beta1", "StatefulSet"),
+    }
+)
+# 0.6 adds List (items injected one by one) and OpenShift's DeploymentConfig
+# under its group and its legacy core version (notes, section 6).
+_KINDS_06 = _KINDS_05 | {
+    ("v1", "List"),
+    ("apps.openshift.io/v1", "DeploymentConfig"),
+    ("v1", "DeploymentConfig"),
+}
+# 1.0 adds Pod (istio/istio#6903, merged 2018-07 for 1.0).
+_KINDS_10 = _KINDS_06 | {("v1", "Pod")}
+# Assumed: the apps/v1 workload kinds (GA since Kubernetes 1.9) and
+# batch/v1beta1 CronJob are decoded from 1.1 on; no primary source was
+# available for the release that added them.
+_KINDS_11 = _KINDS_10 | {
+    ("apps/v1", "Deployment"),
+    ("apps/v1", "DaemonSet"),
+    ("apps/v1", "ReplicaSet"),
+    ("apps/v1", "StatefulSet"),
+    ("apps/v1beta1", "Deployment"),
+    ("apps/v1beta2", "Deployment"),
+    ("apps/v1beta2", "DaemonSet"),
+    ("apps/v1beta2", "ReplicaSet"),
+    ("apps/v1beta2", "StatefulSet"),
+    ("batch/v1beta1", "CronJob"),
+}
+
+_SPEC_05 = ("InitContainers", "Containers", "Volumes")
+_STATUS_05 = ("version", "initContainers", "containers", "volumes")
+
+
+@dataclasses.dataclass(frozen=True)
+class Release:
+    """One Istio minor release as the injector sees it."""
+
+    version: tuple[int, int]
+    # Delimiters the injector parses its template with.
+    delims: tuple[str, str]
+    # SidecarTemplateData's extra fields beyond ObjectMeta, Spec, ProxyConfig,
+    # MeshConfig, in declaration order.
+    extra_data: tuple[str, ...]
+    # SidecarInjectionSpec's Go fields, in declaration order.
+    spec_fields: tuple[str, ...]
+    # Keys of the sidecar.istio.io/status JSON, in order.
+    status_fields: tuple[str, ...]
+    kube_inject_kinds: frozenset[tuple[str, str]]
+    # Inject config fields read besides policy and template.
+    config_fields: tuple[str, ...]
+    # Protobuf generator of the mesh types: "golang" (0.5-1.0) or "gogo" (1.1-1.13).
+    proto: str
+    # 0.5-1.0 parse the template with template.Must: a parse error panics.
+    parse_panics: bool
+    # The Kubernetes API (k8s.io/api) the release vendored: its decoder drops
+    # fields Kubernetes added later (see injector.kubehistory).
+    kubernetes: tuple[int, int]
+    # 1.1-1.8 append "--concurrency N" to istio-proxy from its CPU limit or
+    # request when the template did not set it (istio/istio#11311, removed by
+    # #29380 for 1.9).
+    concurrency_from_cpu: bool
+
+    @property
+    def name(self) -> str:
+        return "%d.%d" % self.version
+
+    @property
+    def has_selectors(self) -> bool:
+        return "NeverInjectSelector" in self.config_fields
+
+
+def _release(
+    version: tuple[int, int],
+    delims: tuple[str, str],
+    extra_data: tuple[str, ...] = (),
+    spec_extra: tuple[str, ...] = (),
+    status_extra: tuple[str, ...] = (),
+    kinds: frozenset[tuple[str, str]] = _KINDS_05,
+    config_fields: tuple[str, ...] = (),
+) -> Release:
+    return Release(
+        version=version,
+        delims=delims,
+        extra_data=extra_data,
+        spec_fields=_SPEC_05 + spec_extra,
+        status_fields=_STATUS_05 + status_extra,
+        kube_inject_kinds=kinds,
+        config_fields=config_fields,
+        proto="golang" if version < (1, 1) else "gogo",
+        parse_panics=version < (1, 1),
+        concurrency_from_cpu=(1, 1) <= version <= (1, 8),
+        kubernetes=_KUBERNETES[version],
+    )
+
+
+# k8s.io/api of each release (Gopkg.lock / go.mod of the tags; 0.5's is
+# release-1.9 per ../shared/gotypes; the others are the Kubernetes minor each
+# Istio release was built and tested against).
+_KUBERNETES = {
+    (0, 5): (1, 9),
+    (0, 6): (1, 9),
+    (0, 7): (1, 9),
+    (0, 8): (1, 10),
+    (1, 0): (1, 11),
+    (1, 1): (1, 13),
+    (1, 2): (1, 14),
+    (1, 3): (1, 15),
+    (1, 4): (1, 16),
+    (1, 5): (1, 17),
+    (1, 6): (1, 18),
+    (1, 7): (1, 18),
+}
+
+_BRACES = ("{{", "}}")
+_BRACKETS = ("[[", "]]")
+_PULL = ("ImagePullSecrets",)
+_SPEC_11 = _PULL + ("RewriteAppHTTPProbe", "DNSConfig")
+_SPEC_13 = _SPEC_11 + ("PodRedirectAnnot",)
+_SPEC_17 = _SPEC_13 + ("HoldApplicationUntilProxyStarts",)
+_SELECTORS = ("NeverInjectSelector", "AlwaysInjectSelector")
+_INJECTED = _SELECTORS + ("InjectedAnnotations",)
+
+RELEASES: dict[tuple[int, int], Release] = {
+    r.version: r
+    for r in (
+        _release((0, 5), _BRACES),
+        _release((0, 6), _BRACES, kinds=_KINDS_06),
+        _release((0, 7), _BRACES, kinds=_KINDS_06),
+        _release((0, 8), _BRACKETS, spec_extra=_PULL, status_extra=("imagePullSecrets",), kinds=_KINDS_06),
+        _release((1, 0), _BRACKETS, spec_extra=_PULL, status_extra=("imagePullSecrets",), kinds=_KINDS_10),
+        _release(
+            (1, 1),
+            _BRACKETS,
+            ("DeploymentMeta",),
+            _SPEC_11,
+            ("imagePullSecrets",),
+            _KINDS_11,
+            _SELECTORS,
+        ),
+        _release(
+            (1, 2),
+            _BRACES,
+            ("DeploymentMeta", "Values"),
+            _SPEC_11,
+            ("imagePullSecrets",),
+            _KINDS_11,
+            _SELECTORS,
+        ),
+        _release(
+            (1, 3),
+            _BRACES,
+            ("DeploymentMeta", "Values", "TypeMeta"),
+            _SPEC_13,
+            ("imagePullSecrets",),
+            _KINDS_11,
+            _SELECTORS,
+        ),
+        *(
+            _release(
+                (1, minor),
+                _BRACES,
+                ("DeploymentMeta", "Values", "TypeMeta"),
+                _SPEC_17 if minor >= 7 else _SPEC_13,
+                ("imagePullSecrets",),
+                _KINDS_11,
+                _INJECTED,
+            )
+            for minor in (4, 5, 6, 7)
+        ),
+    )
+}
+
+# The newest release of the SidecarInjectionSpec era this injector covers (1.8
+# also merges sprig's functions; it comes with the sprig work).
+DEFAULT_VERSION = (1, 7)
+
+
+class VersionError(ValueError):
+    """An --istio-version the injector does not know."""
+
+
+_VERSION = re.compile(r"v?(\d+)\.(\d+)(?:\.(\d+))?")
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    """``"1.1"`` / ``"1.1.17"`` / ``"v1.1.17"`` as (major, minor, patch); patch None as 99."""
+    m = _VERSION.fullmatch(text.strip())
+    if not m:
+        raise VersionError(f"invalid Istio version {text!r}: want X.Y or X.Y.Z")
+    patch = int(m.group(3)) if m.group(3) is not None else 99
+    return int(m.group(1)), int(m.group(2)), patch
+
+
+def release(version: str | tuple[int, ...] = DEFAULT_VERSION) -> Release:
+    """The :class:`Release` of an Istio version (``"1.1.17"``, ``"0.5"``, (1, 1))."""
+    if isinstance(version, str):
+        version = parse_version(version)
+    key = (version[0], version[1])
+    if key not in RELEASES:
+        known = ", ".join(r.name for r in RELEASES.values())
+        raise VersionError(f"Istio {key[0]}.{key[1]} is not supported: known releases are {known}")
+    return RELEASES[key]
