@@ -25,6 +25,7 @@ from gotmpl.parser import ParseError
 from gotmpl.runtime import ExecError
 
 from . import gojson
+from .annotations import validate_annotations
 from .config import InjectConfig
 from .funcs import istio_funcs
 from .labels import SelectorError, compile_selector
@@ -218,6 +219,10 @@ class Injector:
 
     def sidecar_spec(self, target: PodTarget) -> tuple[SidecarSpec, str]:
         """Istio's injectionData: the decoded spec and the status annotation."""
+        if self.release.version >= (1, 1):
+            problems = validate_annotations(_string_map(target.metadata.fields.get("Annotations")), self.release.version)
+            if problems:
+                raise InjectionError(f"invalid injection annotations: {problems}")
         rendered = self.render(target)
         try:
             spec = decode_spec(rendered, self.release)

@@ -114,6 +114,8 @@ class GogoDuration(_Duration):
     @V.pointer_receiver
     @V.go_signature("func() string")
     def String(self) -> str:
+        if self is None:  # gogo's DurationFromProto(nil) error, in parentheses
+            return "(duration: nil Duration)"
         d, err = proto_to_go_duration(self.Seconds, self.Nanos)
         if err:
             sep = " " if err.startswith("is ") else ": "

@@ -195,3 +195,17 @@ def test_kube_inject_11_matches_istio(source: str, golden: str, settings: dict[s
     testdata = UPSTREAM / "1.1.17" / "testdata" / "inject"
     got = _inject("1.1.17", _stage1_11(settings), _mesh("1.1", settings), testdata / source, strip_version=True)
     assert got == (testdata / golden).read_text()
+
+
+BAD_ANNOTATIONS = ["includeipranges", "excludeipranges", "includeinboundports", "excludeinboundports"]
+
+
+@pytest.mark.parametrize("which", BAD_ANNOTATIONS)
+def test_invalid_traffic_annotations_fail_from_1_1(which: str) -> None:
+    """Istio 1.1's TestInvalidAnnotations: these inputs must not inject."""
+    from injector.kubeinject import KubeInjectError
+
+    source = UPSTREAM / "1.1.17" / "testdata" / "inject" / f"traffic-annotations-bad-{which}.yaml"
+    template = _stage1_11({})
+    with pytest.raises(KubeInjectError, match="invalid injection annotations: 1 error occurred"):
+        _inject("1.1.17", template, _mesh("1.1", {}), source)
