@@ -25,9 +25,8 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from injector import gojson, goyaml  # noqa: E402
 from injector.cli import build_injector  # noqa: E402
-from injector.kubeinject import _pod_target, kube_inject  # noqa: E402
+from injector.kubeinject import kube_inject, pod_target  # noqa: E402
 
 DEPLOYMENT = """apiVersion: extensions/v1beta1
 kind: Deployment
@@ -98,10 +97,7 @@ def main() -> int:
 
 
 def _target(injector, doc: str):
-    head = goyaml.yaml_to_json(doc)
-    t = gojson.go_type(gojson.type_for_kind(head["apiVersion"], head["kind"]), injector.release.kubernetes)
-    obj = gojson.decode(goyaml.yaml_to_json(doc, t), t)
-    return _pod_target(obj, head["apiVersion"], head["kind"])[0]
+    return pod_target(injector.release, doc)
 
 
 def _render_time(injector, doc: str, n: int = 2000) -> float:

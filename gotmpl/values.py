@@ -654,14 +654,7 @@ def func_of(params: Iterable[GoType], results: Iterable[GoType], variadic: bool 
 def named(name: str, underlying: GoType, methods: dict[str, Method] | None = None) -> GoType:
     """A named type (``time.Duration``, ``main.T``) over an underlying type."""
 
-    def make() -> GoType:
-        t = GoType(underlying.kind, name)
-        t.elem, t.key, t.length = underlying.elem, underlying.key, underlying.length
-        t.fields = underlying.fields
-        t.params, t.results, t.variadic = underlying.params, underlying.results, underlying.variadic
-        return t
-
-    t = _interned(("named", name), make)
+    t = _interned(("named", name), lambda: distinct_named(name, underlying))
     if methods:
         t.methods.update(methods)
     return t

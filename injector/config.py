@@ -120,9 +120,10 @@ def _unmarshal(text: str, t: V.GoType, source: str) -> Any:
         raise ConfigError(f"{source}{field}: {e}") from None
 
 
-def configmap_data(text: str, key: str, source: str) -> str:
+def configmap_data(text: str, key: str, source: str, name: str | None = None) -> str:
     """``data.<key>`` of a ConfigMap manifest (YAML or JSON; the first document
-    that is a ConfigMap), as ``kubectl get cm -o jsonpath='{.data.<key>}'`` gives it."""
+    that is a ConfigMap, named ``name`` if given), as ``kubectl get cm -o
+    jsonpath='{.data.<key>}'`` gives it."""
     for i, doc in enumerate(goyaml.split_documents(text)):
         try:
             obj = goyaml.yaml_to_json(doc)
@@ -131,15 +132,18 @@ def configmap_data(text: str, key: str, source: str) -> str:
             raise ConfigError(f"{where}: {e}") from None
         if not isinstance(obj, dict) or obj.get("kind") != "ConfigMap":
             continue
+        if name is not None and (obj.get("metadata") or {}).get("name") != name:
+            continue
         data = obj.get("data")
         if not isinstance(data, dict) or key not in data:
-            name = (obj.get("metadata") or {}).get("name", "") if isinstance(obj.get("metadata"), dict) else ""
-            raise ConfigError(f"{source}: ConfigMap {name!r} has no data.{key}")
+            found = (obj.get("metadata") or {}).get("name", "") if isinstance(obj.get("metadata"), dict) else ""
+            raise ConfigError(f"{source}: ConfigMap {found!r} has no data.{key}")
         value = data[key]
         if not isinstance(value, str):
             raise ConfigError(f"{source}: data.{key} of the ConfigMap is not a string")
         return value
-    raise ConfigError(f"{source}: no ConfigMap in the file")
+    named = f" named {name!r}" if name is not None else ""
+    raise ConfigError(f"{source}: no ConfigMap{named} in the file")
 
 
 def parse_values(text: str, source: str) -> Any:

@@ -1547,10 +1547,14 @@ def _int64(n: int) -> int:
 
 def _batch_func_set(spec: str) -> dict[str, Callable[..., Any]] | None:
     """``istio@X.Y[.Z]`` as the oracle names Istio's sets (X.Y: its last patch)."""
-    m = re.fullmatch(r"istio@(\d+)\.(\d+)(?:\.(\d+))?", spec)
-    if not m:
+    from .versions import VersionError, parse_version
+
+    if not spec.startswith("istio@"):
         return None
-    version = (int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else 99)
+    try:
+        version = parse_version(spec[len("istio@") :])
+    except VersionError:
+        return None
     if not FIRST_VERSION <= version <= LAST_VERSION:
         return None
     return istio_funcs(version)

@@ -508,14 +508,7 @@ def yaml_to_json(text: str, target: str | V.GoType | None = None) -> Any:
     """ghodss yaml.YAMLToJSON (with ``target``: the conversion yaml.Unmarshal does
     for that Go type), as the JSON-like value json.Unmarshal would read:
     dicts with string keys, lists, str, int, float, bool, None."""
-    t = gojson.go_type(target) if isinstance(target, str) else target
-    try:
-        node = _first_node(text)
-        if node is None:
-            return None
-        return _to_json(_Builder().build(node), t)
-    except YAMLError as e:
-        raise YAMLError(f"error converting YAML to JSON: {e}", e.line, e.column) from None
+    return Document(text).json(target)
 
 
 class Document:

@@ -171,7 +171,10 @@ class Injector:
         self.env = dict(os.environ) if env is None else dict(env)
         self.template_hash = hashlib.sha256(config.template.encode("utf-8", "surrogateescape")).hexdigest()
         self._data_type = data_type(release, mesh.type, self.proxy.type)
-        self._current: Any = None
+        # Built once: every pod's data points at values of these types.
+        self._meta_ptr_type = _object_meta_ptr(release)
+        self._type_meta_type = gojson.go_type("metav1.TypeMeta", release.kubernetes)
+        self._current: Any = None  # the data `render` (1.2-1.7) re-executes with
         self.template = self._compile()
 
     def _compile(self) -> Template:
@@ -188,30 +191,28 @@ class Injector:
         """The &SidecarTemplateData Istio executes the template with."""
         struct_t = self._data_type.elem
         fields: dict[str, Any] = {
-            "ObjectMeta": V.Ptr(_object_meta_ptr(self.release), target.metadata),
+            "ObjectMeta": V.Ptr(self._meta_ptr_type, target.metadata),
             "Spec": V.Ptr(V.ptr_to(target.spec.type), target.spec),
             "ProxyConfig": self.proxy,
             "MeshConfig": self.mesh,
         }
         if "DeploymentMeta" in self.release.extra_data:
-            fields["DeploymentMeta"] = V.Ptr(_object_meta_ptr(self.release), target.owner_metadata)
+            fields["DeploymentMeta"] = V.Ptr(self._meta_ptr_type, target.owner_metadata)
         if "Values" in self.release.extra_data:
             fields["Values"] = self.values
         if "TypeMeta" in self.release.extra_data:
-            type_meta_t = gojson.go_type("metav1.TypeMeta", self.release.kubernetes)
-            type_meta = V.Struct(type_meta_t, {"Kind": target.kind, "APIVersion": target.api_version})
-            fields["TypeMeta"] = V.Ptr(V.ptr_to(type_meta_t), type_meta)
+            type_meta = V.Struct(self._type_meta_type, {"Kind": target.kind, "APIVersion": target.api_version})
+            fields["TypeMeta"] = V.Ptr(V.ptr_to(self._type_meta_type), type_meta)
         return V.Ptr(self._data_type, V.Struct(struct_t, fields))
-
-    _last_data: Any = None
 
     def render(self, target: PodTarget) -> str:
         """The template's output for a pod (Go's Execute into a buffer)."""
-        data = self.template_data(target)
-        self._last_data = data
+        return self._execute(self.template_data(target))
+
+    def _execute(self, data: V.Ptr, traced: bool = False) -> Any:
         self._current = data
         try:
-            return self.template.render(data)
+            return self.template.render_traced(data) if traced else self.template.render(data)
         except ExecError as e:
             raise InjectionError(f"{self.config.where(_exec_line(str(e)))}: {e}") from None
         finally:
@@ -223,37 +224,29 @@ class Injector:
             problems = validate_annotations(_string_map(target.metadata.fields.get("Annotations")), self.release.version)
             if problems:
                 raise InjectionError(f"invalid injection annotations: {problems}")
-        rendered = self.render(target)
+        data = self.template_data(target)
+        rendered = self._execute(data)
         try:
             spec = decode_spec(rendered, self.release)
         except DecodeError as e:
-            raise InjectionError(self._decode_message(rendered, e)) from None
-        finally:
-            self._last_data = None
+            raise InjectionError(self._decode_message(data, rendered, e)) from None
         return spec, self.status(spec)
 
-    def _decode_message(self, rendered: str, e: DecodeError) -> str:
+    def _decode_message(self, data: V.Ptr, rendered: str, e: DecodeError) -> str:
         where = ""
         if e.line:
             lines = rendered.split("\n")
             text = lines[e.line - 1] if e.line <= len(lines) else ""
             where = f" at line {e.line} of the rendered template ({text.strip()!r})"
-            line = self._template_line(rendered, e.line, e.column)
+            line = self._template_line(data, rendered, e.line, e.column)
             if line:
                 where += f", written by {self.config.where(line)}"
         return f"failed parsing generated injected YAML (check Istio sidecar injector configuration){where}: {e}"
 
-    def _template_line(self, rendered: str, line: int, column: int) -> int:
+    def _template_line(self, data: V.Ptr, rendered: str, line: int, column: int) -> int:
         """The template line whose text or action wrote rendered (line, column):
         the render again, traced (only on this error path)."""
-        data = self._last_data
-        if data is None:
-            return 0
-        self._current = data
-        try:
-            traced, spans = self.template.render_traced(data)
-        finally:
-            self._current = None
+        traced, spans = self._execute(data, traced=True)
         if traced != rendered:
             return 0
         offset = sum(len(part) + 1 for part in rendered.split("\n")[: line - 1]) + max(column - 1, 0)

@@ -18,8 +18,9 @@ from gotmpl import values as V
 
 from . import gojson, goyaml
 from .inject import PROXY_CONTAINER, InjectionError, Injector, PodTarget
+from .versions import Release
 
-__all__ = ["KubeInjectError", "kube_inject", "inject_document"]
+__all__ = ["KubeInjectError", "kube_inject", "inject_document", "object_type", "pod_target"]
 
 SEPARATOR = "---\n"
 
@@ -66,9 +67,9 @@ def inject_document(injector: Injector, raw: str, doc: Any, source: str, warn: C
     if isinstance(head, dict) and isinstance(head.get("metadata"), dict):
         name = head["metadata"].get("name")
         doc.name = name if isinstance(name, str) else ""
-    if (api_version, kind) not in injector.release.kube_inject_kinds:
+    obj_type = object_type(injector.release, api_version, kind)
+    if obj_type is None:
         return raw
-    obj_type = gojson.go_type(gojson.type_for_kind(api_version, kind), injector.release.kubernetes)
     try:
         obj = gojson.decode(parsed.json(obj_type), obj_type)
     except (goyaml.YAMLError, gojson.JSONError) as e:
@@ -81,6 +82,25 @@ def inject_document(injector: Injector, raw: str, doc: Any, source: str, warn: C
     except InjectionError as e:
         raise KubeInjectError(f"{source}: {doc.describe()}: {e}") from None
     return goyaml.marshal(obj)
+
+
+def object_type(release: Release, api_version: str, kind: str) -> V.GoType | None:
+    """The Go type the release decodes (apiVersion, kind) into, as its Kubernetes
+    API had it; None for a kind it copies through."""
+    if (api_version, kind) not in release.kube_inject_kinds:
+        return None
+    return gojson.go_type(gojson.type_for_kind(api_version, kind), release.kubernetes)
+
+
+def pod_target(release: Release, raw: str) -> PodTarget:
+    """The pod template of one workload document, decoded as the release decodes
+    it (for rendering without injecting: tools, tests, benchmarks)."""
+    parsed = goyaml.Document(raw)
+    api_version, kind = _type_meta(parsed.json())
+    obj_type = object_type(release, api_version, kind)
+    if obj_type is None:
+        raise KubeInjectError(f"Istio {release.name} kube-inject does not handle {api_version} {kind}")
+    return _pod_target(gojson.decode(parsed.json(obj_type), obj_type), api_version, kind)[0]
 
 
 def _type_meta(head: Any) -> tuple[str, str]:
@@ -139,9 +159,9 @@ def _inject_list(injector: Injector, obj: V.Struct, warn: Callable[[str], None])
     for i, item in enumerate(items):
         doc = gojson.raw_json(item)
         api_version, kind = _type_meta(doc)
-        if (api_version, kind) not in injector.release.kube_inject_kinds:
+        item_type = object_type(injector.release, api_version, kind)
+        if item_type is None:
             continue
-        item_type = gojson.go_type(gojson.type_for_kind(api_version, kind), injector.release.kubernetes)
         try:
             value = gojson.decode(doc, item_type)
         except gojson.JSONError as e:

@@ -42,7 +42,7 @@ def _requirement(key: str, op: str, values: list[str]) -> Matcher:
     _check_key(key)
     if op in ("In", "NotIn"):
         if not values:
-            raise SelectorError(f"values: Invalid value: []string{{}}: for 'in', 'notin' operators, values set can't be empty")
+            raise SelectorError("values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty")
         for v in values:
             _check_value(v)
         allowed = frozenset(values)

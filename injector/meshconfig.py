@@ -60,28 +60,8 @@ from gotmpl.strconv import quote
 
 from . import protos
 
-try:  # ghodss/yaml semantics (yaml.v2 resolution, duplicate keys, ...)
-    from . import goyaml as _goyaml
-
-    _YAML_ERRORS: tuple[type[BaseException], ...] = (_goyaml.YAMLError,)
-
-    def _yaml_to_json(text: str) -> Any:
-        return _goyaml.yaml_to_json(text)
-
-    def _split_documents(text: str) -> list[str]:
-        return _goyaml.split_documents(text)
-
-except ImportError:  # pragma: no cover - fallback: PyYAML's YAML 1.1 is close, not exact
-    import yaml as _pyyaml
-
-    _YAML_ERRORS = (_pyyaml.YAMLError,)
-
-    def _yaml_to_json(text: str) -> Any:
-        return _pyyaml.safe_load(text)
-
-    def _split_documents(text: str) -> list[str]:
-        return re.split(r"^---\s*$", text, flags=re.MULTILINE)
-
+from . import goyaml
+from .config import configmap_data
 
 __all__ = [
     "mesh_from_values",
@@ -1695,8 +1675,8 @@ def apply_mesh_yaml(text: str, version: str) -> Mesh:
     v = resolve_version(version)
     mesh = _default_mesh(v)
     try:
-        j = _yaml_to_json(text)
-    except _YAML_ERRORS as e:
+        j = goyaml.yaml_to_json(text)
+    except goyaml.YAMLError as e:
         raise MeshConfigError(f"failed to convert to proto. {e}") from None
     if j is None:
         j = {}
@@ -1731,14 +1711,7 @@ def configmap_mesh(text: str, namespace: str = "istio-system") -> str:
     """``data.mesh`` of the ``istio`` ConfigMap in a manifest (0.5-0.8
     ``istio-config.yaml.tmpl`` files: ``{ISTIO_NAMESPACE}`` is substituted first,
     as install/updateVersion.sh does)."""
-    text = text.replace("{ISTIO_NAMESPACE}", namespace)
-    for doc in _split_documents(text):
-        obj = _yaml_to_json(doc)
-        if isinstance(obj, dict) and obj.get("kind") == "ConfigMap" and (obj.get("metadata") or {}).get("name") == "istio":
-            mesh = (obj.get("data") or {}).get("mesh")
-            if isinstance(mesh, str):
-                return mesh
-    raise ValueError("no ConfigMap named istio with data.mesh in the manifest")
+    return configmap_data(text.replace("{ISTIO_NAMESPACE}", namespace), "mesh", "manifest", name="istio")
 
 
 def _check_tables() -> None:

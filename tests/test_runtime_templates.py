@@ -24,10 +24,10 @@ import yaml
 
 import oracle_data
 from goldens import same_response
-from injector import gojson, goyaml, meshconfig
+from injector import goyaml, meshconfig
 from injector.config import InjectConfig, parse_inject_config, parse_values
 from injector.inject import Injector
-from injector.kubeinject import _pod_target
+from injector.kubeinject import pod_target
 from injector.spec import decode_spec
 from injector.versions import release
 from oracle import shared_dir
@@ -138,10 +138,7 @@ def test_template_renders_as_go_and_decodes(oracle, label: str, version: str, te
         patch=int(version.rsplit(".", 1)[1]),
     )
     for doc in POD_DOCS:
-        head = goyaml.yaml_to_json(doc)
-        obj_type = gojson.go_type(gojson.type_for_kind(head["apiVersion"], head["kind"]), rel.kubernetes)
-        obj = gojson.decode(goyaml.yaml_to_json(doc, obj_type), obj_type)
-        target, _ = _pod_target(obj, head["apiVersion"], head["kind"])
+        target = pod_target(rel, doc)
         data = injector.template_data(target)
         ours = injector.render(target)
         request = {
@@ -155,7 +152,7 @@ def test_template_renders_as_go_and_decodes(oracle, label: str, version: str, te
         if values:
             request["data"]["v"]["Values"] = json.loads(values)
         want = oracle.run(request)
-        name = head["metadata"]["name"]
+        name = target.name
         assert want["error"] is None, (name, want["error"])
         assert same_response({"output": ours, "error": None, "phase": None}, want), name
         spec = decode_spec(ours, rel)
