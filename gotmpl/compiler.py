@@ -112,7 +112,9 @@ class _Gen:
             return "MISSING"
         return self.const(value)
 
-    def node(self, n: Node | None) -> str:
+    def node(self, n: "Node | _RuntimeAt | None") -> str:
+        if isinstance(n, _RuntimeAt):
+            return n.var
         return "None" if n is None else self.const(n)
 
     def fail(self, message_expr: str, node: Node | None = None) -> None:
@@ -625,10 +627,12 @@ class _Gen:
     def and_or(self, is_or: bool, args: list[Node], final: str, has_final: bool) -> str:
         """Go's short-circuit and/or: the first deciding operand, else the last."""
         result = self.new_var()
+        at = self.new_var()
         opened = 0
         for i, arg in enumerate(args):
             value = self.arg(arg, REFLECT_VALUE)
             self.emit(f"{result} = {value}")
+            self.emit(f"{at} = {self.node(self.at)}")
             if i < len(args) - 1 or has_final:
                 test = f"T({result})" if not is_or else f"not T({result})"
                 self.emit(f"if {test}:")
@@ -639,7 +643,20 @@ class _Gen:
         self.depth -= opened
         if not args and not has_final:
             self.emit(f"{result} = MISSING")
+        elif args:
+            # Go's s.at is the last operand evaluated, known only at run time.
+            self.at = _RuntimeAt(at)
         return result
+
+
+class _RuntimeAt:
+    """Go's current node when it depends on the run (after a short-circuit
+    and/or): the generated variable holding it."""
+
+    __slots__ = ("var",)
+
+    def __init__(self, var: str) -> None:
+        self.var = var
 
 
 def _q(s: str) -> str:

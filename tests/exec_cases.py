@@ -66,6 +66,10 @@ CASES: list[tuple] = [
     ("{{index .M .K}}", tv("struct{M map[any]int; K any}", {"M": None, "K": tv("[]int", [1])})),
     ("{{index .M .K}}", tv("struct{M map[any]int; K any}", {"M": [[1, 2]], "K": tv("map[int]int", [])})),
     ("{{index . .}}", tv("map[any]string", [])),
+    # After a short-circuit and/or, an error names the operand evaluated last.
+    ("{{.Add (or 0 . .)}}", T1, {"name": "t"}),
+    ("{{.Add (and 1 .S .)}}", T1),
+    ("{{.Add (\"\" | or 0)}}", T1),
     # An array behind a pointer is addressable, so slice accepts it.
     ("{{slice .A 1 2}}", tv("struct{A *[3]int}", {"A": [1, 2, 3]})),
     ("{{slice .A 1 2}}", tv("struct{A [3]int}", {"A": [1, 2, 3]})),
