@@ -170,3 +170,161 @@ def _emit(text: str, output: str | None) -> None:
         sys.stdout.flush()
         sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
         sys.stdout.buffer.flush()
+
+
+# --- Webhook certificates and registration (replacing Istio 0.5's
+# webhook-create-signed-cert.sh and webhook-patch-ca-bundle.sh) ---
+
+
+@main.command("certs")
+@click.option("--service", default="istio-sidecar-injector", show_default=True, help="The webhook's Service name.")
+@click.option("--namespace", default="istio-system", show_default=True, help="Namespace of the Service and the Secret.")
+@click.option("--out", "out_dir", required=True, metavar="DIR", help="Write ca-cert.pem, cert.pem, key.pem here (created if missing).")
+@click.option("--secret", metavar="NAME", help="Also print a Secret manifest with the three files (e.g. sidecar-injector-certs).")
+@click.option("--days", default=365, show_default=True, type=int, help="Validity of the serving certificate.")
+@click.option("--ca-days", default=3650, show_default=True, type=int, help="Validity of a new CA.")
+@click.option("--ca-cert", metavar="FILE", help="Sign with this CA certificate (PEM) instead of a new CA; needs --ca-key.")
+@click.option("--ca-key", metavar="FILE", help="The private key (PEM, unencrypted) of --ca-cert.")
+def certs_command(
+    service: str,
+    namespace: str,
+    out_dir: str,
+    secret: str | None,
+    days: int,
+    ca_days: int,
+    ca_cert: str | None,
+    ca_key: str | None,
+) -> None:
+    """Create the webhook's serving certificate, signed by a new (or given) CA."""
+    # Imported here: cryptography costs kube-inject's start-up nothing this way.
+    from . import certs
+
+    if (ca_cert is None) != (ca_key is None):
+        raise click.UsageError("--ca-cert and --ca-key go together")
+    try:
+        ca = certs.load_ca_files(ca_cert, ca_key) if ca_cert and ca_key else certs.make_ca(days=ca_days)
+        files = certs.cert_files(ca, certs.make_serving_cert(ca, service, namespace, days))
+        # Built before anything is written, so a bad --secret writes nothing.
+        manifest = certs.secret_manifest(secret, namespace, files) if secret else None
+        written = certs.write_certs(out_dir, files)
+    except certs.CertError as e:
+        _fail(e)
+    summary = f"wrote {', '.join(written)} (serving certificate for {service}.{namespace}.svc, valid {days} days)"
+    if manifest is None:
+        click.echo(summary)
+    else:
+        click.echo(summary, err=True)
+        _emit(manifest, None)
+
+
+@main.command("webhook-config")
+@click.option("--ca-bundle", required=True, metavar="FILE", help="The CA certificate that signed the webhook's certificate (ca-cert.pem).")
+@click.option("--service", default="istio-sidecar-injector", show_default=True, help="The webhook's Service name.")
+@click.option("--namespace", default="istio-system", show_default=True, help="The webhook's Service namespace.")
+@click.option("--namespace-selector", default="istio-injection=enabled", show_default=True, metavar="KEY=VALUE[,...]", help="Inject into pods of namespaces with these labels.")
+@click.option("--failure-policy", default="Fail", show_default=True, metavar="Fail|Ignore", help="What the API server does when the webhook cannot be called.")
+@click.option("--timeout-seconds", default=10, show_default=True, type=int, help="How long the API server waits for the webhook (1-30).")
+@click.option("-o", "--output", metavar="FILE", help="Write here (whole file or nothing) instead of stdout.")
+def webhook_config_command(
+    ca_bundle: str,
+    service: str,
+    namespace: str,
+    namespace_selector: str,
+    failure_policy: str,
+    timeout_seconds: int,
+    output: str | None,
+) -> None:
+    """Print the MutatingWebhookConfiguration that registers the webhook."""
+    # Imported here, as in certs_command.
+    from .webhookconfig import WebhookConfigError, check_ca_bundle, webhook_configuration
+
+    try:
+        try:
+            with open(ca_bundle, "rb") as f:
+                pem = f.read()
+        except OSError as e:
+            raise _UserError(f"cannot read CA bundle {ca_bundle}: {e.strerror}") from None
+        try:
+            check_ca_bundle(pem)
+        except WebhookConfigError as e:
+            raise _UserError(f"{ca_bundle}: {e}") from None
+        text = webhook_configuration(
+            pem,
+            service=service,
+            namespace=namespace,
+            namespace_selector=namespace_selector,
+            failure_policy=failure_policy,
+            timeout_seconds=timeout_seconds,
+        )
+    except (_UserError, WebhookConfigError) as e:
+        _fail(e)
+    _emit(text, output)
+
+
+# --- The admission webhook (Istio's sidecar-injector binary) ---
+
+
+class _Duration(click.ParamType):
+    """A Go duration flag (``2s``, ``1m30s``), in seconds."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        if isinstance(value, (int, float)):
+            return float(value)
+        from gotmpl.gotime import parse_duration
+
+        try:
+            return parse_duration(value) / 1e9
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+
+
+@main.command("webhook")
+@click.option("--tlsCertFile", "--tls-cert-file", "tls_cert_file", default="/etc/istio/certs/cert-chain.pem", show_default=True, metavar="FILE", help="Serving certificate (PEM), reloaded when it changes.")
+@click.option("--tlsKeyFile", "--tls-key-file", "tls_key_file", default="/etc/istio/certs/key.pem", show_default=True, metavar="FILE", help="Private key of --tlsCertFile (PEM).")
+@click.option("--injectConfig", "--inject-config", "inject_config", default="/etc/istio/inject/config", show_default=True, metavar="FILE", help="Inject config (policy + template), the sidecar-injector ConfigMap's data.config; reloaded when it changes.")
+@click.option("--meshConfig", "--mesh-config", "mesh_config", default="/etc/istio/config/mesh", show_default=True, metavar="FILE", help="Mesh config, the istio ConfigMap's data.mesh; reloaded when it changes.")
+@click.option("--valuesFile", "--values-file", "--injectValues", "values_file", metavar="FILE", help="Injection values (.Values, Istio 1.2+), the ConfigMap's data.values.")
+@click.option("--port", default=443, show_default=True, type=click.IntRange(0, 65535), help="HTTPS port.")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--healthCheckInterval", "--health-check-interval", "health_check_interval", default="0", type=_Duration(), metavar="DURATION", help="How often to write --healthCheckFile (0 disables it).")
+@click.option("--healthCheckFile", "--health-check-file", "health_check_file", default="", metavar="FILE", help="File written with 'ok' every --healthCheckInterval (Istio's exec health probe).")
+@click.option("--caCertFile", "--ca-cert-file", "ca_cert_file", metavar="FILE", hidden=True, help="Accepted for Istio's manifests; unused (register with `injector webhook-config`).")
+@click.option("--reload-interval", "reload_interval", default="1s", type=_Duration(), metavar="DURATION", help="How often changed config and certificate files are looked for.")
+@click.option("--istio-version", "version", default=_DEFAULT_VERSION_TEXT, show_default=True, metavar="X.Y[.Z]", help="Istio release whose injector to reproduce (0.5 to 1.7).")
+def webhook_command(
+    tls_cert_file: str,
+    tls_key_file: str,
+    inject_config: str,
+    mesh_config: str,
+    values_file: str | None,
+    port: int,
+    host: str,
+    health_check_interval: float,
+    health_check_file: str,
+    ca_cert_file: str | None,
+    reload_interval: float,
+    version: str,
+) -> None:
+    """Serve automatic sidecar injection: a mutating admission webhook on HTTPS /inject."""
+    from . import webhook
+
+    settings = webhook.Settings(
+        tls_cert_file=tls_cert_file,
+        tls_key_file=tls_key_file,
+        inject_config=inject_config,
+        mesh_config=mesh_config,
+        values_file=values_file,
+        version=version,
+        port=port,
+        host=host,
+        health_check_interval=health_check_interval,
+        health_check_file=health_check_file,
+        reload_interval=max(reload_interval, 0.05),
+    )
+    webhook.configure_logging()
+    try:
+        webhook.serve(settings)
+    except (C.ConfigError, meshconfig.MeshConfigError, InjectionError, VersionError, ValueError) as e:
+        _fail(e)

@@ -37,6 +37,7 @@ __all__ = [
     "Injector",
     "PodTarget",
     "injection_required",
+    "skip_reason",
     "IGNORED_NAMESPACES",
     "STATUS_ANNOTATION",
     "INJECT_ANNOTATION",
@@ -80,18 +81,32 @@ def injection_required(
     ignored: frozenset[str] = IGNORED_NAMESPACES,
     warn: Any = None,
 ) -> bool:
-    """Istio's injectRequired (webhook): hostNetwork, ignored namespaces, the
+    """Istio's injectRequired (webhook): True when the pod gets a sidecar."""
+    return not skip_reason(release, config, spec, metadata, metadata.fields.get("Namespace", ""), ignored, warn)
+
+
+def skip_reason(
+    release: Release,
+    config: InjectConfig,
+    spec: V.Struct,
+    metadata: V.Struct,
+    namespace: str,
+    ignored: frozenset[str] = IGNORED_NAMESPACES,
+    warn: Any = None,
+) -> str:
+    """Why Istio's injectRequired says no ("" when it says yes): hostNetwork
+    (``host_network``), an ignored namespace (``ignored_namespace``), the
     ``sidecar.istio.io/inject`` annotation (y/yes/true/on inject, any other
-    value does not, absent uses the policy), then (1.1+) the never/always
-    selectors, then the policy (``enabled`` injects by default, ``disabled``
-    does not, any other policy never injects)."""
+    value does not: ``annotation``), then (1.1+) the never/always selectors
+    (``selector``), then the policy (``enabled`` injects by default,
+    ``disabled`` does not, any other policy never injects: ``policy``)."""
     if spec.fields.get("HostNetwork"):
-        return False
-    if metadata.fields.get("Namespace", "") in ignored:
-        return False
+        return "host_network"
+    if namespace in ignored:
+        return "ignored_namespace"
     annotations = _string_map(metadata.fields.get("Annotations"))
     value = annotations.get(INJECT_ANNOTATION, "").lower()
-    use_default, inject = False, False
+    use_default, inject, decided_by = False, False, "annotation"
     if value in ("y", "yes", "true", "on"):
         inject = True
     elif value == "":
@@ -107,15 +122,19 @@ def injection_required(
                         warn(f"invalid selector in the inject config, skipped: {e}")
                     continue
                 if match is not None and match(labels):
-                    inject, use_default = verdict, False
+                    inject, use_default, decided_by = verdict, False, "selector"
                     break
             if not use_default:
                 break
+    if use_default:
+        decided_by = "policy"
     if config.policy == "enabled":
-        return inject or use_default
-    if config.policy == "disabled":
-        return inject and not use_default
-    return False
+        required = inject or use_default
+    elif config.policy == "disabled":
+        required = inject and not use_default
+    else:
+        required, decided_by = False, "policy"
+    return "" if required else decided_by
 
 
 def _string_map(m: Any) -> dict[str, str]:

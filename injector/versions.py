@@ -21,6 +21,7 @@ import re
 
 __all__ = [
     "Release",
+    "WebhookBehaviour",
     "RELEASES",
     "DEFAULT_VERSION",
     "release",
@@ -71,6 +72,86 @@ _STATUS_05 = ("version", "initContainers", "containers", "volumes")
 
 
 @dataclasses.dataclass(frozen=True)
+class WebhookBehaviour:
+    """What the release's webhook (webhook.go, createPatch, app_probe.go) does.
+
+    Sources: Istio's webhook.go/app_probe.go/inject.go as stored in the
+    public code index (istio/istio and forks, placed in releases by content;
+    no release tag could be opened), checked against the 0.5.0 and 1.1.17
+    webhook goldens. 1.4 was not seen and is interpolated between 1.3 and
+    the 1.5 development branch; entries marked "assumed" had no primary source.
+
+    Not here on purpose: Istio before 1.7 read only ``admission.k8s.io/v1beta1``
+    reviews and wrote no apiVersion/kind in its answer; every release here
+    accepts v1 and v1beta1 and answers in the request's version, which API
+    servers since 1.16 need and older ones accept.
+    """
+
+    # 0.5's rfc6902PatchOperation had no omitempty: removes carry "value":null.
+    remove_value_null: bool
+    # 0.5-1.0 give the injected parts the API server's defaults first
+    # (applyDefaultsWorkaround, kubernetes/kubernetes#57982).
+    api_defaults: bool
+    # 1.1+ fill an empty pod namespace from the request before deciding.
+    namespace_from_request: bool
+    # Probe rewriting through pilot-agent: "" (none), "template" (1.1: the
+    # template's rewriteAppHTTPProbe), "annotation" (1.2+: the
+    # sidecar.istio.io/rewriteAppHTTPProbers annotation overrides it).
+    probe_rewrite: str
+    # Where the status port of rewritten probes comes from: "args" (the
+    # sidecar's --statusPort, 1.1-1.5) or "mesh" (defaultConfig.statusPort or
+    # the status.sidecar.istio.io/port annotation, 1.6+).
+    status_port_from: str
+    # 1.2+: an HTTPS probe is rewritten to HTTP (pilot-agent probes plain HTTP).
+    probe_https_to_http: bool
+    # 1.7: whole probes are replaced (startupProbe too) and the ops come first;
+    # before, each probe's httpGet is replaced after the annotations.
+    replace_whole_probe: bool
+    # 1.1+: the app's service-account token mount is copied to istio-proxy, and
+    # the pod's securityContext is re-added (add /spec/securityContext).
+    sa_token_mount: bool
+    security_context_op: bool
+    # fsGroup 1337 for SDS: "" (never), "token-mount" (1.1-1.2: SdsUdsPath and
+    # EnableSdsTokenMount, replacing the pod securityContext), "sds" (1.3-1.6:
+    # SdsUdsPath, replacing), "merge" (1.7: SdsUdsPath, set on the existing one).
+    sds_fs_group: str
+    # 1.3+: DeploymentMeta/TypeMeta from the pod's controller (1.7: also a
+    # Job named like a CronJob's).
+    workload_from_owner: bool
+    cronjob_from_job: bool
+    # Labels added: 1.4+ security.istio.io/tlsMode (assumed for 1.4; seen in
+    # 1.5 development), 1.6+ canonical service name/revision and istio.io/rev.
+    tls_mode_label: bool
+    canonical_labels: bool
+    # 1.7: Prometheus metrics merging (prometheus.io annotations rewritten,
+    # the app's kept in ISTIO_PROMETHEUS_ANNOTATIONS) and istio-proxy first
+    # when holdApplicationUntilProxyStarts.
+    prometheus_merge: bool
+    hold_application: bool
+
+
+def _webhook(version: tuple[int, int]) -> WebhookBehaviour:
+    return WebhookBehaviour(
+        remove_value_null=version < (0, 6),
+        api_defaults=version < (1, 1),
+        namespace_from_request=version >= (1, 1),
+        probe_rewrite="" if version < (1, 1) else "template" if version < (1, 2) else "annotation",
+        status_port_from="args" if version < (1, 6) else "mesh",
+        probe_https_to_http=version >= (1, 2),
+        replace_whole_probe=version >= (1, 7),
+        sa_token_mount=version >= (1, 1),
+        security_context_op=version >= (1, 1),
+        sds_fs_group="" if version < (1, 1) else "token-mount" if version < (1, 3) else "sds" if version < (1, 7) else "merge",
+        workload_from_owner=version >= (1, 3),
+        cronjob_from_job=version >= (1, 7),
+        tls_mode_label=version >= (1, 4),
+        canonical_labels=version >= (1, 6),
+        prometheus_merge=version >= (1, 7),
+        hold_application=version >= (1, 7),
+    )
+
+
+@dataclasses.dataclass(frozen=True)
 class Release:
     """One Istio minor release as the injector sees it."""
 
@@ -98,6 +179,8 @@ class Release:
     # request when the template did not set it (istio/istio#11311, removed by
     # #29380 for 1.9).
     concurrency_from_cpu: bool
+    # How the admission webhook of the release answers (see WebhookBehaviour).
+    webhook: "WebhookBehaviour"
 
     @property
     def name(self) -> str:
@@ -128,6 +211,7 @@ def _release(
         proto="golang" if version < (1, 1) else "gogo",
         parse_panics=version < (1, 1),
         concurrency_from_cpu=(1, 1) <= version <= (1, 8),
+        webhook=_webhook(version),
         kubernetes=_KUBERNETES[version],
     )
 
