@@ -326,5 +326,5 @@ def webhook_command(
     webhook.configure_logging()
     try:
         webhook.serve(settings)
-    except (C.ConfigError, meshconfig.MeshConfigError, InjectionError, VersionError, ValueError) as e:
+    except (_UserError, C.ConfigError, meshconfig.MeshConfigError, InjectionError, VersionError, ValueError) as e:
         _fail(e)
