@@ -280,20 +280,41 @@ class _Duration(click.ParamType):
             self.fail(str(e), param, ctx)
 
 
-@main.command("webhook")
-@click.option("--tlsCertFile", "--tls-cert-file", "tls_cert_file", default="/etc/istio/certs/cert-chain.pem", show_default=True, metavar="FILE", help="Serving certificate (PEM), reloaded when it changes.")
-@click.option("--tlsKeyFile", "--tls-key-file", "tls_key_file", default="/etc/istio/certs/key.pem", show_default=True, metavar="FILE", help="Private key of --tlsCertFile (PEM).")
-@click.option("--injectConfig", "--inject-config", "inject_config", default="/etc/istio/inject/config", show_default=True, metavar="FILE", help="Inject config (policy + template), the sidecar-injector ConfigMap's data.config; reloaded when it changes.")
-@click.option("--meshConfig", "--mesh-config", "mesh_config", default="/etc/istio/config/mesh", show_default=True, metavar="FILE", help="Mesh config, the istio ConfigMap's data.mesh; reloaded when it changes.")
-@click.option("--valuesFile", "--values-file", "--injectValues", "values_file", metavar="FILE", help="Injection values (.Values, Istio 1.2+), the ConfigMap's data.values.")
-@click.option("--port", default=443, show_default=True, type=click.IntRange(0, 65535), help="HTTPS port.")
-@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
-@click.option("--healthCheckInterval", "--health-check-interval", "health_check_interval", default="0", type=_Duration(), metavar="DURATION", help="How often to write --healthCheckFile (0 disables it).")
-@click.option("--healthCheckFile", "--health-check-file", "health_check_file", default="", metavar="FILE", help="File written with 'ok' every --healthCheckInterval (Istio's exec health probe).")
-@click.option("--caCertFile", "--ca-cert-file", "ca_cert_file", metavar="FILE", hidden=True, help="Accepted for Istio's manifests; unused (register with `injector webhook-config`).")
-@click.option("--reload-interval", "reload_interval", default="1s", type=_Duration(), metavar="DURATION", help="How often changed config and certificate files are looked for.")
-@click.option("--istio-version", "version", default=_DEFAULT_VERSION_TEXT, show_default=True, metavar="X.Y[.Z]", help="Istio release whose injector to reproduce (0.5 to 1.7).")
-def webhook_command(
+# Flags of Istio's sidecar-injector binary this server has no use for: accepted
+# so Istio's own Deployment manifests run unchanged, and logged as ignored.
+_IGNORED_ISTIO_FLAGS = (
+    ("--caCertFile", "ca_cert_file", "registration is `injector webhook-config`"),
+    ("--kubeconfig", "kubeconfig", "the server never calls the API server"),
+    ("--webhookConfigName", "webhook_config_name", "registration is `injector webhook-config`"),
+    ("--webhookName", "webhook_name", "registration is `injector webhook-config`"),
+    ("--reconcileWebhookConfig", "reconcile_webhook_config", "registration is `injector webhook-config`"),
+    ("--monitoringPort", "monitoring_port", "/metrics is served on the webhook port"),
+    ("--log_output_level", "log_output_level", "logs are one JSON line per event"),
+)
+
+
+def _webhook_options(command: Any) -> Any:
+    """The server's flags, Istio's names first (and kebab-case aliases)."""
+    options = [
+        click.option("--tlsCertFile", "--tls-cert-file", "tls_cert_file", default="/etc/istio/certs/cert-chain.pem", show_default=True, metavar="FILE", help="Serving certificate (PEM), reloaded when it changes."),
+        click.option("--tlsKeyFile", "--tls-key-file", "tls_key_file", default="/etc/istio/certs/key.pem", show_default=True, metavar="FILE", help="Private key of --tlsCertFile (PEM)."),
+        click.option("--injectConfig", "--inject-config", "inject_config", default="/etc/istio/inject/config", show_default=True, metavar="FILE", help="Inject config (policy + template), the sidecar-injector ConfigMap's data.config; reloaded when it changes."),
+        click.option("--meshConfig", "--mesh-config", "mesh_config", default="/etc/istio/config/mesh", show_default=True, metavar="FILE", help="Mesh config, the istio ConfigMap's data.mesh; reloaded when it changes."),
+        click.option("--injectValues", "--inject-values", "--valuesFile", "values_file", metavar="FILE", help="Injection values (.Values, Istio 1.2+), the ConfigMap's data.values; reloaded when it changes."),
+        click.option("--port", default=443, show_default=True, type=click.IntRange(0, 65535), help="HTTPS port."),
+        click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on."),
+        click.option("--healthCheckInterval", "--health-check-interval", "health_check_interval", default="0", type=_Duration(), metavar="DURATION", help="How often to write --healthCheckFile (0 disables it)."),
+        click.option("--healthCheckFile", "--health-check-file", "health_check_file", default="", metavar="FILE", help="File written with 'ok' every --healthCheckInterval (Istio's exec health probe)."),
+        click.option("--reload-interval", "reload_interval", default="1s", type=_Duration(), metavar="DURATION", help="How often changed config and certificate files are looked for."),
+        click.option("--istio-version", "version", default=_DEFAULT_VERSION_TEXT, show_default=True, metavar="X.Y[.Z]", help="Istio release whose injector to reproduce (0.5 to 1.7)."),
+    ]
+    options += [click.option(flag, dest, hidden=True, help=f"Istio's flag, ignored: {why}.") for flag, dest, why in _IGNORED_ISTIO_FLAGS]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _run_webhook(
     tls_cert_file: str,
     tls_key_file: str,
     inject_config: str,
@@ -303,11 +324,10 @@ def webhook_command(
     host: str,
     health_check_interval: float,
     health_check_file: str,
-    ca_cert_file: str | None,
     reload_interval: float,
     version: str,
+    **istio_flags: Any,
 ) -> None:
-    """Serve automatic sidecar injection: a mutating admission webhook on HTTPS /inject."""
     from . import webhook
 
     settings = webhook.Settings(
@@ -324,7 +344,53 @@ def webhook_command(
         reload_interval=max(reload_interval, 0.05),
     )
     webhook.configure_logging()
+    for flag, dest, why in _IGNORED_ISTIO_FLAGS:
+        if istio_flags.get(dest) is not None:
+            webhook.log.info("ignoring %s: %s", flag, why)
     try:
         webhook.serve(settings)
     except (_UserError, C.ConfigError, meshconfig.MeshConfigError, InjectionError, VersionError, ValueError) as e:
         _fail(e)
+
+
+@main.command("webhook")
+@_webhook_options
+def webhook_command(**flags: Any) -> None:
+    """Serve automatic sidecar injection: a mutating admission webhook on HTTPS /inject."""
+    _run_webhook(**flags)
+
+
+@click.group(
+    "sidecar-injector",
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@_webhook_options
+@click.pass_context
+def sidecar_injector(ctx: click.Context, **flags: Any) -> None:
+    """Kubernetes webhook for automatic Istio sidecar injection.
+
+    Istio's sidecar-injector command line (its flags, and its `probe`
+    subcommand for exec health probes), so Istio's own Deployment runs this
+    image unchanged. Without a subcommand it serves, as `injector webhook`."""
+    if ctx.invoked_subcommand is None:
+        _run_webhook(**flags)
+
+
+@sidecar_injector.command("probe")
+@click.option("--probe-path", "probe_path", required=True, metavar="FILE", help="Path of the file for checking the availability.")
+@click.option("--interval", required=True, type=_Duration(), metavar="DURATION", help="Duration used for checking the target file's last modified time.")
+def probe_command(probe_path: str, interval: float) -> None:
+    """Succeed while --probe-path was modified within --interval (the health-check file)."""
+    import os
+    import time
+
+    if interval <= 0:
+        raise click.UsageError("some options are not valid: --interval must be positive")
+    try:
+        age = time.time() - os.stat(probe_path).st_mtime
+    except OSError as e:
+        _fail(_UserError(f"fail on inspecting path {probe_path}: {e.strerror}"))
+    if age > interval:
+        _fail(_UserError(f"fail on inspecting path {probe_path}: the file is {age:.1f}s old, more than {interval:g}s"))
+    click.echo("OK")

@@ -419,9 +419,11 @@ def configure_logging(stream: Any = None) -> None:
     """Structured logs on stderr (the container log)."""
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(JSONLogFormatter())
-    log.handlers[:] = [handler]
-    log.setLevel(logging.INFO)
-    log.propagate = False
+    # uvicorn's own messages (startup, shutdown, protocol errors) in the same format.
+    for logger in (log, logging.getLogger("uvicorn.error")):
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
 
 
 # --- running ------------------------------------------------------------------------------------------

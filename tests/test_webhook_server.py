@@ -296,3 +296,42 @@ def test_cli_refuses_a_broken_config_before_listening(tmp_path: Path, tls: dict[
     else:
         assert f"cannot read mesh config {tmp_path / 'mesh'}" in result.output
     assert "Traceback" not in result.output
+
+
+def test_istios_deployment_arguments_are_accepted(tmp_path: Path, tls: dict[str, Path]) -> None:
+    from injector.cli import sidecar_injector
+
+    # The arguments of Istio's own sidecar-injector Deployment (0.5-1.4 style), as
+    # pflag spells them; the config file is absent so it stops before listening.
+    args = [
+        "--caCertFile=/etc/istio/certs/root-cert.pem",
+        f"--tlsCertFile={tls['cert.pem']}",
+        f"--tlsKeyFile={tls['key.pem']}",
+        f"--injectConfig={tmp_path / 'config'}",
+        f"--meshConfig={tmp_path / 'mesh'}",
+        "--healthCheckInterval=2s",
+        "--healthCheckFile=/health",
+        "--monitoringPort=15014",
+        "--webhookConfigName=istio-sidecar-injector",
+        "--webhookName=sidecar-injector.istio.io",
+    ]
+    result = CliRunner().invoke(sidecar_injector, args)
+    assert result.exit_code == 1, result.output
+    assert f"cannot read inject config {tmp_path / 'config'}" in result.output
+
+
+def test_probe_subcommand(tmp_path: Path) -> None:
+    from injector.cli import sidecar_injector
+
+    health = tmp_path / "health"
+    missing = CliRunner().invoke(sidecar_injector, ["probe", f"--probe-path={health}", "--interval=4s"])
+    assert missing.exit_code == 1 and f"fail on inspecting path {health}" in missing.output
+    health.write_text("ok")
+    fresh = CliRunner().invoke(sidecar_injector, ["probe", f"--probe-path={health}", "--interval=4s"])
+    assert fresh.exit_code == 0 and fresh.output == "OK\n"
+    old = time.time() - 10
+    import os
+
+    os.utime(health, (old, old))
+    stale = CliRunner().invoke(sidecar_injector, ["probe", f"--probe-path={health}", "--interval=4s"])
+    assert stale.exit_code == 1 and "more than 4s" in stale.output
