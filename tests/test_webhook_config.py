@@ -322,7 +322,16 @@ def test_deployment_flags(manifests: dict) -> None:
         "--port": "9443",
         "--healthCheckInterval": "2s",
         "--healthCheckFile": "/health",
+        "--istio-version": "0.5",
     }
+    # ... and `injector webhook` accepts exactly those flags.
+    from injector.cli import main as cli
+
+    args = manifests["Deployment"]["spec"]["template"]["spec"]["containers"][0]["args"]
+    with cli.make_context("injector", list(args), resilient_parsing=False) as ctx:
+        sub = cli.get_command(ctx, args[0])
+        params = sub.make_context(args[0], list(args[1:])).params
+    assert params["port"] == 9443 and params["health_check_interval"] == 2.0 and params["version"] == "0.5"
 
 
 def test_deployment_mounts_what_the_flags_read(manifests: dict) -> None:
