@@ -12,14 +12,16 @@ escaping are encoding/json's). In Istio's order:
 2. add the rendered init containers, containers, volumes (image pull secrets):
    the first element added to an absent or empty list is ``add /spec/<list>``
    with a one-element array, the rest ``add /spec/<list>/-``;
-3. the pod's DNS config (1.1+), then the annotations: ``add
-   /metadata/annotations`` with a map when the pod has none, else ``add`` (or
-   ``replace`` over a non-empty value) of ``/metadata/annotations/<key>``,
-   the key escaped as a JSON pointer (``~0``, ``~1``);
-4. the probe rewrites (1.1+).
+3. the pod's DNS config and its ``securityContext`` again (1.1+), then the
+   annotations: ``add /metadata/annotations`` with a map when the pod has
+   none, else ``add`` (or ``replace`` over a non-empty value) of
+   ``/metadata/annotations/<key>``, the key escaped as a JSON pointer (``~0``,
+   ``~1``); then the labels the pod lacks (1.4+);
+4. the probe rewrites (1.1-1.6; 1.7 puts them first).
 
-What differs by release (value null on removes, API-server defaulting of the
-injected parts, which lists exist) comes from :mod:`injector.versions`.
+What differs by release comes from ``Release.webhook``
+(:class:`injector.versions.WebhookBehaviour`); the probe rewriting itself is
+:mod:`injector.probes`.
 """
 
 from __future__ import annotations
@@ -32,7 +34,6 @@ from gotmpl import values as V
 from . import gojson
 from . import probes
 from .inject import STATUS_ANNOTATION, InjectionError, Injector, PodTarget, apply_concurrency
-from .spec import SidecarSpec
 
 __all__ = ["create_patch", "previous_status", "escape_pointer", "workload_meta", "LEGACY_NAMES"]
 
@@ -132,7 +133,7 @@ def create_patch(injector: Injector, pod: V.Struct, target: PodTarget) -> bytes:
         if field != "ImagePullSecrets" or field in release.spec_fields:
             ops += _removes(pod_spec.fields.get(field), prev.get(key) or [], f"/spec/{key}", wh.remove_value_null)
 
-    added = dict(_added_annotations(injector, spec, status))
+    added = _added_annotations(injector, status)
     if wh.prometheus_merge and _prometheus_merge(mesh, annotations):
         _merge_prometheus(sidecar, annotations, added, _mesh_status_port(injector), release)
 
@@ -150,9 +151,9 @@ def create_patch(injector: Injector, pod: V.Struct, target: PodTarget) -> bytes:
     security = pod_spec.fields.get("SecurityContext")
     if wh.security_context_op and security is not None and not V.is_nil(security):
         ops.append(_op("add", "/spec/securityContext", gojson.encode(security)))
-    ops += _annotations(metadata, sorted(added.items()))
+    ops += _map_ops(metadata, "Annotations", sorted(added.items()), overwrite=True)
     if wh.tls_mode_label:
-        ops += _labels(metadata, _added_labels(wh, metadata, target.owner_metadata.fields["Name"]))
+        ops += _map_ops(metadata, "Labels", _added_labels(wh, metadata, target.owner_metadata.fields["Name"]), overwrite=False)
     if not wh.replace_whole_probe:
         ops += rewrites
     return gojson.dumps(ops).encode("utf-8")
@@ -273,7 +274,7 @@ def _adds(current: Any, added: list[Any], path: str, front: tuple[str, ...] = ()
     return ops
 
 
-def _added_annotations(injector: Injector, spec: SidecarSpec, status: str) -> dict[str, str]:
+def _added_annotations(injector: Injector, status: str) -> dict[str, str]:
     added: dict[str, str] = {}
     if "InjectedAnnotations" in injector.release.config_fields:
         added.update(injector.config.injected_annotations)
@@ -281,19 +282,24 @@ def _added_annotations(injector: Injector, spec: SidecarSpec, status: str) -> di
     return added
 
 
-def _annotations(metadata: V.Struct, added: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """updateAnnotation; Go ranges over a map in random order (sorted from
-    1.5), sorted keys make every release's patch repeatable."""
-    annotations = metadata.fields.get("Annotations")
-    current = annotations.data if isinstance(annotations, V.Map) and annotations.data is not None else None
+def _map_ops(metadata: V.Struct, field: str, added: list[tuple[str, str]], overwrite: bool) -> list[dict[str, Any]]:
+    """updateAnnotation (``overwrite``: ``replace`` over a non-empty value) and
+    addLabels (a key the pod sets already is left alone): the first key of a
+    nil map adds the whole map, the rest add ``/metadata/<map>/<escaped key>``.
+    Go ranges over a map in random order (sorted from 1.5); sorted keys make
+    every release's patch repeatable."""
+    m = metadata.fields.get(field)
+    current = m.data if isinstance(m, V.Map) and m.data is not None else None
+    base = "/metadata/" + field.lower()
     ops = []
     for key, value in added:
         if current is None:
             current = {}
-            ops.append(_op("add", "/metadata/annotations", {key: value}))
-        else:
-            op = "replace" if current.get(key) else "add"
-            ops.append(_op(op, "/metadata/annotations/" + escape_pointer(key), value))
+            ops.append(_op("add", base, {key: value}))
+        elif not current.get(key):
+            ops.append(_op("add", f"{base}/{escape_pointer(key)}", value))
+        elif overwrite:
+            ops.append(_op("replace", f"{base}/{escape_pointer(key)}", value))
     return ops
 
 
@@ -309,20 +315,6 @@ def _added_labels(wh: Any, metadata: V.Struct, workload: str) -> list[tuple[str,
         labels[_CANONICAL_REVISION[0]] = next((pod_labels[k] for k in _CANONICAL_REVISION if pod_labels.get(k)), "latest")
         labels["istio.io/rev"] = DEFAULT_REVISION
     return sorted(labels.items())
-
-
-def _labels(metadata: V.Struct, added: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    """addLabels: only labels the pod does not set already."""
-    labels = metadata.fields.get("Labels")
-    current = labels.data if isinstance(labels, V.Map) and labels.data is not None else None
-    ops = []
-    for key, value in added:
-        if current is None:
-            current = {}
-            ops.append(_op("add", "/metadata/labels", {key: value}))
-        elif not current.get(key):
-            ops.append(_op("add", "/metadata/labels/" + escape_pointer(key), value))
-    return ops
 
 
 def workload_meta(release: Any, pod: V.Struct, namespace: str) -> tuple[V.Struct, tuple[str, str]]:

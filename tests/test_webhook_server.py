@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from injector import webhook
 from injector.cli import main
-from webhook_support import HOSTNAME, Client, patch_of, review_body, write_tls
+from webhook_support import Client, patch_of, review_body, write_tls
 
 TEMPLATE = """initContainers:
 - name: istio-init
