@@ -249,7 +249,20 @@ class Injector:
             spec = decode_spec(rendered, self.release)
         except DecodeError as e:
             raise InjectionError(self._decode_message(data, rendered, e)) from None
+        if "HoldApplicationUntilProxyStarts" in spec.fields:
+            # 1.7 decides it outside the template (istio/istio#24737).
+            spec.fields["HoldApplicationUntilProxyStarts"] = self._hold_application()
         return spec, self.status(spec)
+
+    def _hold_application(self) -> bool:
+        """The mesh's defaultConfig.holdApplicationUntilProxyStarts or the values'
+        global.proxy.holdApplicationUntilProxyStarts (either true holds)."""
+        configured = self.proxy.target.fields.get("HoldApplicationUntilProxyStarts")
+        if configured is not None and not V.is_nil(configured) and configured.target.fields.get("Value"):
+            return True
+        global_ = self.values.get("global") if isinstance(self.values, dict) else None
+        proxy = global_.get("proxy") if isinstance(global_, dict) else None
+        return isinstance(proxy, dict) and proxy.get("holdApplicationUntilProxyStarts") is True
 
     def _decode_message(self, data: V.Ptr, rendered: str, e: DecodeError) -> str:
         where = ""

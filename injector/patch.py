@@ -124,7 +124,7 @@ def create_patch(injector: Injector, pod: V.Struct, target: PodTarget) -> bytes:
     rewrites: list[dict[str, Any]] = []
     if rewrite:
         port = probes.status_port(release, sidecar, annotations, _mesh_status_port(injector))
-        rewrites = probes.rewrite_ops(release, pod_spec, port) if (sidecar is not None or wh.status_port_from == "mesh") else []
+        rewrites = probes.rewrite_ops(release, pod_spec, port) if sidecar is not None else []
     if wh.replace_whole_probe:
         ops += rewrites
 
@@ -166,13 +166,6 @@ def _string_map(m: Any) -> dict[str, str]:
 def _mesh_status_port(injector: Injector) -> int:
     port = injector.proxy.target.fields.get("StatusPort", 0) if isinstance(injector.proxy, V.Ptr) else 0
     return int(V.unwrap_scalar(port) or 0)
-
-
-def _bool_value(v: Any) -> bool:
-    """A protobuf BoolValue's GetValue() (false when nil)."""
-    if v is None or V.is_nil(v):
-        return False
-    return bool(v.target.fields.get("Value"))
 
 
 def _set_sds_fs_group(mode: str, mesh: dict[str, Any], pod_spec: V.Struct) -> None:
@@ -224,12 +217,16 @@ def _front_names(field: str, hold: bool) -> tuple[str, ...]:
 
 
 def _prometheus_merge(mesh: dict[str, Any], annotations: dict[str, str]) -> bool:
-    enabled = _bool_value(mesh.get("EnablePrometheusMerge"))
+    """The pod's merge-metrics annotation when it parses, else the mesh's
+    enablePrometheusMerge when set, else on."""
     if "prometheus.istio.io/merge-metrics" in annotations:
         value = probes.parse_bool(annotations["prometheus.istio.io/merge-metrics"])
         if value is not None:
-            enabled = value
-    return enabled
+            return value
+    configured = mesh.get("EnablePrometheusMerge")
+    if configured is None or V.is_nil(configured):
+        return True
+    return bool(configured.target.fields.get("Value"))
 
 
 def _merge_prometheus(sidecar: Any, annotations: dict[str, str], added: dict[str, str], port: int, release: Any) -> None:
@@ -311,8 +308,9 @@ def _added_labels(wh: Any, metadata: V.Struct, workload: str) -> list[tuple[str,
     labels = {"security.istio.io/tlsMode": "istio"}
     if wh.canonical_labels:
         pod_labels = _string_map(metadata.fields.get("Labels"))
-        labels[_CANONICAL_NAME[0]] = next((pod_labels[k] for k in _CANONICAL_NAME if pod_labels.get(k)), workload)
-        labels[_CANONICAL_REVISION[0]] = next((pod_labels[k] for k in _CANONICAL_REVISION if pod_labels.get(k)), "latest")
+        # The first of these labels the pod has, even with an empty value.
+        labels[_CANONICAL_NAME[0]] = next((pod_labels[k] for k in _CANONICAL_NAME if k in pod_labels), workload)
+        labels[_CANONICAL_REVISION[0]] = next((pod_labels[k] for k in _CANONICAL_REVISION if k in pod_labels), "latest")
         labels["istio.io/rev"] = DEFAULT_REVISION
     return sorted(labels.items())
 

@@ -159,8 +159,8 @@ def rewrite_ops(release: Release, pod_spec: Any, port: int) -> list[dict[str, An
     """createProbeRewritePatch: one ``replace`` per HTTP probe of every app
     container, at the container's index in the pod as received (Istio does not
     shift them for the removes earlier in the same patch)."""
-    if port < 0:
-        return []
+    if port < 0 and release.webhook.status_port_from == "args":
+        return []  # no --statusPort: pilot-agent serves no /app-health
     ops = []
     for i, container in enumerate(V.elements(pod_spec.fields.get("Containers")) or []):
         name = container.fields["Name"]
