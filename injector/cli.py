@@ -305,6 +305,7 @@ def _webhook_options(command: Any) -> Any:
         click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on."),
         click.option("--healthCheckInterval", "--health-check-interval", "health_check_interval", default="0", type=_Duration(), metavar="DURATION", help="How often to write --healthCheckFile (0 disables it)."),
         click.option("--healthCheckFile", "--health-check-file", "health_check_file", default="", metavar="FILE", help="File written with 'ok' every --healthCheckInterval (Istio's exec health probe)."),
+        click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes sharing the port (one per core serves the most)."),
         click.option("--reload-interval", "reload_interval", default="1s", type=_Duration(), metavar="DURATION", help="How often changed config and certificate files are looked for."),
         click.option("--istio-version", "version", default=_DEFAULT_VERSION_TEXT, show_default=True, metavar="X.Y[.Z]", help="Istio release whose injector to reproduce (0.5 to 1.7)."),
     ]
@@ -326,6 +327,7 @@ def _run_webhook(
     health_check_file: str,
     reload_interval: float,
     version: str,
+    workers: int,
     **istio_flags: Any,
 ) -> None:
     from . import webhook
@@ -342,6 +344,7 @@ def _run_webhook(
         health_check_interval=health_check_interval,
         health_check_file=health_check_file,
         reload_interval=max(reload_interval, 0.05),
+        workers=workers,
     )
     webhook.configure_logging()
     for flag, dest, why in _IGNORED_ISTIO_FLAGS:

@@ -1469,7 +1469,14 @@ def json_string(s: str, escape_html: bool = True) -> str:
     return _json_string(s, escape_html)
 
 
+# Characters _json_string escapes; a string without any is copied as it is.
+_NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f<>&\u2028\u2029\ud800-\udfff]')
+_NEEDS_ESCAPE_NO_HTML = re.compile('["\\\\\x00-\x1f\u2028\u2029\ud800-\udfff]')
+
+
 def _json_string(s: str, escape_html: bool = True) -> str:
+    if not (_NEEDS_ESCAPE if escape_html else _NEEDS_ESCAPE_NO_HTML).search(s):
+        return '"' + s + '"'
     out = ['"']
     for c in s:
         o = ord(c)

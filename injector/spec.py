@@ -76,7 +76,7 @@ def decode_spec(rendered: str, release: Release) -> SidecarSpec:
     """ghodss ``yaml.Unmarshal([]byte(rendered), &SidecarInjectionSpec{})``."""
     t = spec_type(release)
     try:
-        doc = goyaml.yaml_to_json(rendered, t)
+        doc = _spec_json(rendered, t)
     except goyaml.YAMLError as e:
         raise DecodeError(str(e), e.line, column=e.column) from None
     try:
@@ -85,6 +85,14 @@ def decode_spec(rendered: str, release: Release) -> SidecarSpec:
         line, column = _position_of(rendered, e.path)
         raise DecodeError(f"error unmarshaling JSON: {e}", line, e.path, column) from None
     return SidecarSpec(dict(value.fields))
+
+
+@functools.lru_cache(maxsize=256)
+def _spec_json(rendered: str, t: V.GoType) -> Any:
+    """The YAML half of the decoding, remembered by rendered text: the pods of
+    one workload render the same text, so a webhook converts each once (the
+    result is only read: gojson.decode builds new values from it)."""
+    return goyaml.yaml_to_json(rendered, t)
 
 
 def _position_of(rendered: str, path: str) -> tuple[int, int]:

@@ -28,6 +28,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as _dt
+import gc
 import hashlib
 import json
 import logging
@@ -71,6 +72,8 @@ class Settings:
     reload_interval: float = 1.0
     max_body: int = DEFAULT_MAX_BODY
     body_timeout: float = DEFAULT_BODY_TIMEOUT
+    # Server processes sharing the port (rendering is CPU-bound: one per core).
+    workers: int = 1
 
     def watched_files(self) -> list[str]:
         files = [self.inject_config, self.mesh_config, self.values_file]
@@ -85,6 +88,7 @@ class Metrics:
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
+        self.multiprocess = "PROMETHEUS_MULTIPROC_DIR" in os.environ
         r = self.registry
         self.requests = Counter("sidecar_injection_requests", "Admission requests received on /inject.", registry=r)
         self.injected = Counter("sidecar_injection_success", "Pods answered with an injection patch.", registry=r)
@@ -102,7 +106,11 @@ class Metrics:
             "sidecar_injector_config_reloads", "Configuration reloads, by result.", ["result"], registry=r
         )
         self.config_hash = Gauge(
-            "sidecar_injector_config_info", "The configuration being served (its sha256).", ["sha256"], registry=r
+            "sidecar_injector_config_info",
+            "The configuration being served (its sha256).",
+            ["sha256"],
+            registry=r,
+            multiprocess_mode="max",
         )
 
     def record(self, outcome: Outcome) -> None:
@@ -114,8 +122,29 @@ class Metrics:
         else:
             self.failures.labels(outcome.reason).inc()
 
+    def serving(self, sha256: str, previous: str = "") -> None:
+        if previous:
+            self.config_hash.labels(previous).set(0)
+        self.config_hash.labels(sha256).set(1)
+
     def text(self) -> bytes:
-        return generate_latest(self.registry)
+        if not self.multiprocess:
+            return generate_latest(self.registry)
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry)
+
+
+def _share_metrics_between_processes(directory: str) -> None:
+    """prometheus_client's multiprocess mode: every process writes its series
+    to files in ``directory`` and /metrics, in any process, sums them. Must run
+    before the first metric is made."""
+    from prometheus_client import values
+
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = directory
+    values.ValueClass = values.MultiProcessValue()
 
 
 # --- configuration ------------------------------------------------------------------------------------
@@ -230,7 +259,7 @@ class WebhookApp:
         self.ready = False
         self._tasks: list[asyncio.Task[None]] = []
         self._tls_fingerprint = _fingerprint([settings.tls_cert_file, settings.tls_key_file])
-        self.metrics.config_hash.labels(source.sha256).set(1)
+        self.metrics.serving(source.sha256)
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -348,9 +377,9 @@ class WebhookApp:
             self.metrics.reloads.labels("refused").inc()
             _log_event("config reload refused, still serving the previous configuration", logging.ERROR, error=str(e), serving=old_sha)
             return False
+        _freeze_heap()
         self.metrics.reloads.labels("applied").inc()
-        self.metrics.config_hash.clear()
-        self.metrics.config_hash.labels(self.source.sha256).set(1)
+        self.metrics.serving(self.source.sha256, previous=old_sha)
         _log_event("configuration reloaded", logging.INFO, sha256=self.source.sha256, previous=old_sha)
         return True
 
@@ -455,6 +484,14 @@ def _has(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
+def _freeze_heap() -> None:
+    """Move the configuration's long-lived objects (the compiled template, the
+    mesh, the Go types: tens of thousands) out of the collector's sight, so a
+    full collection during a request costs microseconds, not milliseconds."""
+    gc.collect()
+    gc.freeze()
+
+
 def build_app(settings: Settings) -> WebhookApp:
     """The application with its configuration and certificate loaded; raises
     (naming the file) when either is unusable, before anything listens."""
@@ -463,23 +500,105 @@ def build_app(settings: Settings) -> WebhookApp:
         tls = tls_context(settings.tls_cert_file, settings.tls_key_file)
     except (OSError, ssl.SSLError) as e:
         raise ValueError(f"cannot load the TLS pair {settings.tls_cert_file}, {settings.tls_key_file}: {e}") from None
-    return WebhookApp(source, settings, tls=tls)
+    app = WebhookApp(source, settings, tls=tls)
+    _freeze_heap()
+    return app
 
 
 def serve(settings: Settings) -> None:
-    """Run the webhook until SIGTERM/SIGINT (in-flight requests finish first)."""
+    """Run the webhook until SIGTERM/SIGINT (in-flight requests finish first);
+    with ``settings.workers`` > 1, in that many forked processes sharing the
+    listening socket, their metrics summed."""
+    import socket
+    import tempfile
+
     import uvicorn
 
+    metrics_dir = None
+    if settings.workers > 1:
+        metrics_dir = tempfile.mkdtemp(prefix="injector-metrics-")
+        _share_metrics_between_processes(metrics_dir)
     app = build_app(settings)
     assert app.tls is not None
+    config = _uvicorn_config(app, settings, app.tls)
     _log_event(
         "sidecar injector webhook listening",
         logging.INFO,
         port=settings.port,
         istio=app.source.injector.release.name,
         sha256=app.source.sha256,
+        workers=settings.workers,
     )
-    uvicorn.Server(_uvicorn_config(app, settings, app.tls)).run()
+    if settings.workers <= 1:
+        uvicorn.Server(config).run()
+        return
+    # One listening socket per worker on the same port (SO_REUSEPORT): the
+    # kernel spreads connections over them, where one shared socket lets
+    # whichever worker wakes first take every long-lived API-server connection.
+    sockets = [socket.create_server((settings.host, settings.port), reuse_port=True, backlog=2048)]
+    port = sockets[0].getsockname()[1]
+    sockets += [socket.create_server((settings.host, port), reuse_port=True, backlog=2048) for _ in range(settings.workers - 1)]
+    try:
+        _supervise(lambda i: uvicorn.Server(config).run(sockets=[sockets[i]]), settings.workers, metrics_dir)
+    finally:
+        for sock in sockets:
+            sock.close()
+        import shutil
+
+        shutil.rmtree(metrics_dir or "", ignore_errors=True)
+
+
+def _supervise(run: Callable[[int], None], workers: int, metrics_dir: str | None) -> None:
+    """Fork ``workers`` processes running ``run`` (they inherit the loaded
+    configuration); restart one that dies; on SIGTERM/SIGINT pass the signal on
+    and wait for them to finish their requests."""
+    import signal
+
+    stopping = False
+    children: dict[int, int] = {}  # pid -> worker slot
+
+    def spawn(slot: int) -> None:
+        pid = os.fork()
+        if pid == 0:
+            code = 0
+            try:
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                run(slot)
+            except BaseException:  # noqa: BLE001 - report, then leave without the parent's cleanup
+                log.exception("webhook worker failed")
+                code = 1
+            finally:
+                os._exit(code)
+        children[pid] = slot
+
+    def stop(signum: int, _frame: Any) -> None:
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            try:
+                os.kill(pid, signum)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for slot in range(workers):
+        spawn(slot)
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        slot = children.pop(pid, 0)
+        if metrics_dir:
+            from prometheus_client import multiprocess
+
+            multiprocess.mark_process_dead(pid, metrics_dir)
+        if not stopping:
+            _log_event("webhook worker exited, starting another", logging.ERROR, pid=pid, status=status)
+            time.sleep(1)  # no busy loop when a worker cannot start
+            spawn(slot)
 
 
 @dataclasses.dataclass

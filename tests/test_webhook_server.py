@@ -335,3 +335,50 @@ def test_probe_subcommand(tmp_path: Path) -> None:
     os.utime(health, (old, old))
     stale = CliRunner().invoke(sidecar_injector, ["probe", f"--probe-path={health}", "--interval=4s"])
     assert stale.exit_code == 1 and "more than 4s" in stale.output
+
+
+def test_worker_processes_share_the_port_and_the_metrics(tmp_path: Path, tls: dict[str, Path]) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    (tmp_path / "config").write_text(_config())
+    (tmp_path / "mesh").write_text("")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-c", "from injector.cli import main; main()", "webhook"]
+    cmd += ["--tlsCertFile", str(tls["cert.pem"]), "--tlsKeyFile", str(tls["key.pem"])]
+    cmd += ["--injectConfig", str(tmp_path / "config"), "--meshConfig", str(tmp_path / "mesh")]
+    cmd += ["--port", str(port), "--host", "127.0.0.1", "--istio-version", "1.1", "--workers", "2"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        def ready() -> bool:
+            try:
+                c = Client(port, tls["ca-cert.pem"])
+            except OSError:
+                return False
+            c.close()
+            return True
+
+        _wait_for(ready, timeout=30)
+        clients = [Client(port, tls["ca-cert.pem"]) for _ in range(8)]
+        for i, c in enumerate(clients):
+            for j in range(3):
+                status, _, body = c.request("POST", "/inject", review_body(POD, uid=f"{i}-{j}"))
+                assert status == 200 and json.loads(body)["response"]["uid"] == f"{i}-{j}"
+        status, _, text = clients[0].request("GET", "/metrics", content_type=None)
+        # Every worker's requests, whichever worker answers /metrics.
+        assert "sidecar_injection_requests_total 24.0" in text.decode()
+        assert "sidecar_injection_success_total 24.0" in text.decode()
+        for c in clients:
+            c.close()
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    log = [json.loads(line) for line in proc.stderr.read().decode().splitlines() if line.startswith("{")]
+    assert sum(1 for line in log if line["msg"] == "admission review") == 24
+    assert any(line["msg"] == "sidecar injector webhook listening" and line["workers"] == 2 for line in log)
