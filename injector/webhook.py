@@ -72,6 +72,9 @@ class Settings:
     reload_interval: float = 1.0
     max_body: int = DEFAULT_MAX_BODY
     body_timeout: float = DEFAULT_BODY_TIMEOUT
+    # A connection must send a request's headers within this long (from the
+    # connection or the request's first byte), or it is closed.
+    header_timeout: float = DEFAULT_BODY_TIMEOUT
     # Server processes sharing the port (rendering is CPU-bound: one per core).
     workers: int = 1
 
@@ -458,6 +461,50 @@ def configure_logging(stream: Any = None) -> None:
 # --- running ------------------------------------------------------------------------------------------
 
 
+def _guarded_protocol(header_timeout: float) -> Any:
+    """uvicorn's httptools protocol, closing connections that do not send a
+    request's headers in time: uvicorn times out idle connections only after a
+    response, so a client that connects and stalls (or stalls mid-headers)
+    would hold its connection forever."""
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+    class GuardedHttpToolsProtocol(HttpToolsProtocol):
+        _header_timer: asyncio.TimerHandle | None = None
+
+        def _arm(self) -> None:
+            self._disarm()
+            self._header_timer = self.loop.call_later(header_timeout, self._headers_overdue)
+
+        def _disarm(self) -> None:
+            if self._header_timer is not None:
+                self._header_timer.cancel()
+                self._header_timer = None
+
+        def _headers_overdue(self) -> None:
+            self._header_timer = None
+            if not self.transport.is_closing():
+                _log_event("closing a connection that sent no request headers in time", logging.WARNING, client=str(self.client), seconds=header_timeout)
+                self.transport.close()
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._arm()
+
+        def on_message_begin(self) -> None:
+            super().on_message_begin()
+            self._arm()
+
+        def on_headers_complete(self) -> None:
+            self._disarm()
+            super().on_headers_complete()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._disarm()
+            super().connection_lost(exc)
+
+    return GuardedHttpToolsProtocol
+
+
 def _uvicorn_config(app: WebhookApp, settings: Settings, tls: ssl.SSLContext) -> Any:
     import uvicorn
 
@@ -471,7 +518,7 @@ def _uvicorn_config(app: WebhookApp, settings: Settings, tls: ssl.SSLContext) ->
         log_config=None,
         access_log=False,
         server_header=False,
-        http="httptools" if _has("httptools") else "h11",
+        http=_guarded_protocol(settings.header_timeout) if _has("httptools") else "h11",
         loop="uvloop" if _has("uvloop") else "asyncio",
         timeout_keep_alive=30,
         timeout_graceful_shutdown=15,

@@ -66,6 +66,7 @@ def server(tls: dict[str, Path], tmp_path: Path):
         version="1.1",
         reload_interval=0.05,
         body_timeout=0.5,
+        header_timeout=0.5,
         max_body=64 * 1024,
         health_check_interval=0.05,
         health_check_file=str(tmp_path / "health"),
@@ -188,6 +189,20 @@ def test_slow_clients_time_out_without_blocking_others(server, tls) -> None:
         assert status == 408 and b"not received within" in text
     finally:
         slow.close()
+
+
+@pytest.mark.parametrize("sent", [b"", b"POST /inject HTTP/1.1\r\nHost: x\r\nContent-"])
+def test_stalled_connections_are_closed(server, tls, sent: bytes) -> None:
+    stalled = Client(server[0].port, tls["ca-cert.pem"])
+    try:
+        stalled.sock.sendall(sent)
+        stalled.sock.settimeout(10)
+        started = time.monotonic()
+        with pytest.raises(ConnectionError):
+            stalled.read_response()
+        assert time.monotonic() - started < 5
+    finally:
+        stalled.close()
 
 
 def test_other_endpoints(client: Client) -> None:
