@@ -50,7 +50,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import copy
 import cProfile
 import dataclasses
 import json
@@ -68,12 +67,14 @@ from typing import Any
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # upstream.py: Istio's saved templates with their .Values
 
 from injector import certs  # noqa: E402
 from injector.admission import review  # noqa: E402
 from injector.cli import build_injector  # noqa: E402
 from injector.config import EMBEDDED_INJECT_CONFIG, EMBEDDED_MESH_CONFIG, embedded_text, parse_inject_config  # noqa: E402
 from injector.versions import DEFAULT_VERSION, release  # noqa: E402
+from upstream import runtime_templates  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
 UPSTREAM = SHARED / "upstream" / "istio"
@@ -208,94 +209,14 @@ class Candidate:
         return len(self.template.encode("utf-8"))
 
 
-def _version_key(name: str) -> tuple[int, ...] | None:
-    try:
-        key = tuple(int(p) for p in name.split("."))
-    except ValueError:
-        return None
-    return key if len(key) == 3 and (0, 5) <= key[:2] <= (1, 7) else None
-
-
-def _merge(base: dict, override: dict) -> dict:
-    out = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def _chart_values(chart: pathlib.Path) -> dict:
-    """The chart's default .Values (subchart defaults under their names), as Helm computes them."""
-    import yaml
-
-    values = yaml.safe_load((chart / "values.yaml").read_text()) or {}
-    if (chart / "charts").is_dir():
-        for sub in sorted((chart / "charts").iterdir()):
-            if (sub / "values.yaml").is_file():
-                sub_values = yaml.safe_load((sub / "values.yaml").read_text()) or {}
-                values[sub.name] = _merge(sub_values, values.get(sub.name) or {})
-    return values
-
-
-def _global_values(versions: list[str], version: str) -> dict | None:
-    """``global`` values for a chart that takes them from an unsaved global chart:
-    the release's legacy chart (1.5), else the next saved release's istiod chart
-    (1.6), as tests/test_runtime_templates.py does."""
-    legacy = UPSTREAM / version / "install/kubernetes/helm/istio"
-    if (legacy / "values.yaml").is_file():
-        return _chart_values(legacy).get("global")
-    later = versions[versions.index(version) + 1 :]
-    for v in later:
-        chart = UPSTREAM / v / "manifests/charts/istio-control/istio-discovery"
-        if (chart / "values.yaml").is_file():
-            return _chart_values(chart).get("global")
-    return None
-
-
 def candidates() -> tuple[list[Candidate], list[str]]:
-    """The saved runtime templates of 0.5-1.7 (largest first) and what was passed over, with why."""
-    import yaml
-
-    found: list[Candidate] = []
-    skipped: list[str] = []
-    if not UPSTREAM.is_dir():
-        return found, skipped
-    versions = sorted((p.name for p in UPSTREAM.iterdir() if _version_key(p.name)), key=_version_key)
-    for version in versions:
-        root = UPSTREAM / version
-        # 0.5-0.8: ConfigMap sources with install/updateVersion.sh's placeholders.
-        for path in sorted((root / "install/kubernetes/templates").glob("istio-sidecar-injector-configmap-*.yaml.tmpl")):
-            text = path.read_text()
-            for placeholder, value in (("HUB", "docker.io/istio"), ("TAG", version)):
-                text = text.replace("{PILOT_" + placeholder + "}", value).replace("{PROXY_" + placeholder + "}", value)
-            text = text.replace("{ISTIO_NAMESPACE}", "istio-system")
-            config = yaml.safe_load(text)["data"]["config"]
-            rel_path = str(path.relative_to(UPSTREAM))
-            template = parse_inject_config(config, release(version), rel_path).template
-            if release(version).delims != ("{{", "}}") and release(version).delims[0] not in template:
-                skipped.append(f"{rel_path}: written with {{{{ }}}}, but {version} parses [[ ]] (not what the release installs)")
-                continue
-            found.append(Candidate(rel_path, version, template, config=config))
-        # 0.8-1.1: Helm sources of the ConfigMap.
-        for path in sorted(root.glob("install/kubernetes/helm/istio/templates/sidecar-injector-configmap.yaml")):
-            if "{{ .Values" in path.read_text() and not (path.parent.parent / "files" / "injection-template.yaml").is_file():
-                skipped.append(f"{path.relative_to(UPSTREAM)}: a Helm template (data.config holds {{{{ .Values }}}} actions)")
-        # 1.2-1.7: verbatim injection templates, .Values from their chart.
-        for path in sorted(root.glob("**/files/injection-template.yaml")):
-            chart = path.parent.parent
-            values = _chart_values(chart)
-            if "global" not in values:
-                values["global"] = _global_values(versions, version)
-            text = path.read_text()
-            rel_path = str(path.relative_to(UPSTREAM))
-            if "\ntemplate: |" in "\n" + text:  # 1.5's istiod file and later: the template: entry of data.config
-                template = parse_inject_config(text, release(version), rel_path).template
-            else:
-                template = text
-            found.append(Candidate(rel_path, version, template, values=values))
+    """The saved runtime templates of 0.5-1.7 (largest first), as
+    tests/test_runtime_templates.py renders them, and what is not among them."""
+    found = [Candidate(t.label, t.version, t.template, t.values, t.config) for t in runtime_templates()]
     found.sort(key=lambda c: -c.size)
+    skipped = [
+        "0.8-1.1: their ConfigMaps are Helm sources (the runtime template exists only after Helm renders the chart)"
+    ] if found else []
     return found, skipped
 
 

@@ -14,23 +14,22 @@ as typed JSON (tests/oracle_data.py) with the release's Istio function set.
 
 from __future__ import annotations
 
-import copy
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 import oracle_data
 from goldens import same_response
 from injector import goyaml, meshconfig
-from injector.config import InjectConfig, parse_inject_config, parse_values
+from injector.config import InjectConfig, parse_values
 from injector.inject import Injector
 from injector.kubeinject import pod_target
 from injector.spec import decode_spec
 from injector.versions import release
 from oracle import shared_dir
+from upstream import runtime_templates
 
 SHARED = shared_dir()
 UPSTREAM = SHARED / "upstream" / "istio" if SHARED else None
@@ -41,78 +40,12 @@ pytestmark = pytest.mark.skipif(
     reason="the upstream templates are read from ../shared/upstream/istio, which is absent",
 )
 
-_CONFIGMAP_TEMPLATES = [
-    (v, flavour)
-    for v in ("0.5.0", "0.5.1", "0.6.0", "0.7.1")
-    for flavour in ("release", "debug")
-]
-
-# (version, chart holding files/injection-template.yaml, chart whose values.yaml
-# has the "global" values). The 1.5 and 1.6 istiod charts take their globals
-# from a global chart that is not saved; they get those of the release's legacy
-# chart (1.5) or of the next release's istiod chart (1.6): values are inputs,
-# and Go and we get the same ones.
-_FILE_TEMPLATES = [
-    ("1.2.10", "install/kubernetes/helm/istio", None),
-    ("1.3.8", "install/kubernetes/helm/istio", None),
-    ("1.4.10", "install/kubernetes/helm/istio", None),
-    ("1.5.10", "install/kubernetes/helm/istio", None),
-    ("1.5.10", "manifests/istio-control/istio-discovery", "1.5.10/install/kubernetes/helm/istio"),
-    ("1.5.10", "manifests/istio-control/istio-autoinject", "1.5.10/install/kubernetes/helm/istio"),
-    ("1.6.14", "manifests/charts/istio-control/istio-discovery", "1.7.8/manifests/charts/istio-control/istio-discovery"),
-    ("1.7.8", "manifests/charts/istio-control/istio-discovery", None),
-]
-
-
-def _configmap_template(version: str, flavour: str) -> str:
-    path = UPSTREAM / version / "install/kubernetes/templates" / f"istio-sidecar-injector-configmap-{flavour}.yaml.tmpl"
-    text = path.read_text()
-    # install/updateVersion.sh's plain-text substitution for the release.
-    for placeholder, value in (("HUB", "docker.io/istio"), ("TAG", version)):
-        text = text.replace("{PILOT_" + placeholder + "}", value).replace("{PROXY_" + placeholder + "}", value)
-    text = text.replace("{ISTIO_NAMESPACE}", "istio-system")
-    configmap = yaml.safe_load(text)
-    return parse_inject_config(configmap["data"]["config"], release(version), str(path)).template
-
-
-def _merge(base: dict, override: dict) -> dict:
-    out = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def _chart_values(chart: Path) -> dict:
-    """The chart's default .Values (subchart defaults under their names, the
-    parent's values winning), as Helm computes them."""
-    values = yaml.safe_load((chart / "values.yaml").read_text()) or {}
-    charts = chart / "charts"
-    if charts.is_dir():
-        for sub in sorted(charts.iterdir()):
-            sub_values = yaml.safe_load((sub / "values.yaml").read_text()) or {}
-            values[sub.name] = _merge(sub_values, values.get(sub.name) or {})
-    return values
-
-
 def _cases() -> list[tuple[str, str, str, Any]]:
     """(id, version, template, values JSON text or None)."""
-    if UPSTREAM is None:
-        return []
-    cases = [(f"{v}-{flavour}", v, _configmap_template(v, flavour), None) for v, flavour in _CONFIGMAP_TEMPLATES]
-    for version, chart_dir, globals_chart in _FILE_TEMPLATES:
-        chart = UPSTREAM / version / chart_dir
-        values = _chart_values(chart)
-        if globals_chart:
-            values["global"] = _chart_values(UPSTREAM / globals_chart)["global"]
-        template = (chart / "files" / "injection-template.yaml").read_text()
-        if "\ntemplate: |" in "\n" + template:
-            # 1.5's istiod file and later ones are the "template:" entry of data.config.
-            template = parse_inject_config(template, release(version), chart_dir).template
-        cases.append((f"{version}-{chart_dir.rsplit('/', 1)[-1]}", version, template, json.dumps(values, default=str)))
-    return cases
+    return [
+        (t.case_id, t.version, t.template, None if t.values is None else json.dumps(t.values, default=str))
+        for t in runtime_templates()
+    ]
 
 
 CASES = _cases()

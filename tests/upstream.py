@@ -22,8 +22,10 @@ copy them into this repository. What is what (see each MANIFEST.md there):
 
 from __future__ import annotations
 
+import copy
 import pathlib
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -129,4 +131,102 @@ def find_templates() -> list[UpstreamTemplate]:
                 config = yaml.safe_load(_read(path))
                 for name, text in sorted((config.get("templates") or {}).items()):
                     out.append(UpstreamTemplate(f"{label}#{name}", version, RUNTIME, text, ("{{", "}}"), funcs))
+    return out
+
+
+# --- runtime injection templates with the data Istio renders them with --------------------------------
+
+# 0.5-0.7 ship the template inside their ConfigMap sources.
+CONFIGMAP_TEMPLATES = [(v, flavour) for v in ("0.5.0", "0.5.1", "0.6.0", "0.7.1") for flavour in ("release", "debug")]
+
+# (version, chart holding files/injection-template.yaml, chart whose values.yaml
+# has the "global" values). The 1.5 and 1.6 istiod charts take their globals
+# from a global chart that is not saved; they get those of the release's legacy
+# chart (1.5) or of the next release's istiod chart (1.6): values are inputs,
+# and Go and we get the same ones.
+FILE_TEMPLATES = [
+    ("1.2.10", "install/kubernetes/helm/istio", None),
+    ("1.3.8", "install/kubernetes/helm/istio", None),
+    ("1.4.10", "install/kubernetes/helm/istio", None),
+    ("1.5.10", "install/kubernetes/helm/istio", None),
+    ("1.5.10", "manifests/istio-control/istio-discovery", "1.5.10/install/kubernetes/helm/istio"),
+    ("1.5.10", "manifests/istio-control/istio-autoinject", "1.5.10/install/kubernetes/helm/istio"),
+    ("1.6.14", "manifests/charts/istio-control/istio-discovery", "1.7.8/manifests/charts/istio-control/istio-discovery"),
+    ("1.7.8", "manifests/charts/istio-control/istio-discovery", None),
+]
+
+
+@dataclass(frozen=True)
+class RuntimeTemplate:
+    """One release's injection template as its injector gets it."""
+
+    case_id: str  # e.g. "0.5.0-release", "1.5.10-istio-discovery"
+    label: str  # path under ../shared/upstream/istio
+    version: str  # release folder
+    template: str
+    values: dict[str, Any] | None = None  # .Values (1.2+), as Helm computes them from the chart
+    config: str | None = None  # the inject config (data.config) when the release ships one
+
+
+def merge_values(base: dict, override: dict) -> dict:
+    """Helm's coalescing of two values trees: ``override`` wins, maps merge."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = merge_values(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def chart_values(chart: pathlib.Path) -> dict:
+    """The chart's default .Values (subchart defaults under their names, the
+    parent's values winning), as Helm computes them."""
+    values = yaml.safe_load((chart / "values.yaml").read_text()) or {}
+    charts = chart / "charts"
+    if charts.is_dir():
+        for sub in sorted(charts.iterdir()):
+            if (sub / "values.yaml").is_file():
+                sub_values = yaml.safe_load((sub / "values.yaml").read_text()) or {}
+                values[sub.name] = merge_values(sub_values, values.get(sub.name) or {})
+    return values
+
+
+def configmap_config(root: pathlib.Path, version: str, flavour: str) -> tuple[pathlib.Path, str]:
+    """A 0.5-0.7 ConfigMap source's data.config after install/updateVersion.sh's
+    plain-text substitution for the release."""
+    path = root / version / "install/kubernetes/templates" / f"istio-sidecar-injector-configmap-{flavour}.yaml.tmpl"
+    text = path.read_text()
+    for placeholder, value in (("HUB", "docker.io/istio"), ("TAG", version)):
+        text = text.replace("{PILOT_" + placeholder + "}", value).replace("{PROXY_" + placeholder + "}", value)
+    text = text.replace("{ISTIO_NAMESPACE}", "istio-system")
+    return path, yaml.safe_load(text)["data"]["config"]
+
+
+def runtime_templates() -> list[RuntimeTemplate]:
+    """Every saved runtime injection template of 0.5-1.7 with its .Values ([] without ../shared)."""
+    from injector.config import parse_inject_config
+    from injector.versions import release
+
+    root = istio_root()
+    if root is None:
+        return []
+    out = []
+    for version, flavour in CONFIGMAP_TEMPLATES:
+        path, config = configmap_config(root, version, flavour)
+        template = parse_inject_config(config, release(version), str(path)).template
+        label = path.relative_to(root).as_posix()
+        out.append(RuntimeTemplate(f"{version}-{flavour}", label, version, template, config=config))
+    for version, chart_dir, globals_chart in FILE_TEMPLATES:
+        chart = root / version / chart_dir
+        values = chart_values(chart)
+        if globals_chart:
+            values["global"] = chart_values(root / globals_chart)["global"]
+        path = chart / "files" / "injection-template.yaml"
+        template = path.read_text()
+        if "\ntemplate: |" in "\n" + template:
+            # 1.5's istiod file and later ones are the "template:" entry of data.config.
+            template = parse_inject_config(template, release(version), chart_dir).template
+        label = path.relative_to(root).as_posix()
+        out.append(RuntimeTemplate(f"{version}-{chart_dir.rsplit('/', 1)[-1]}", label, version, template, values))
     return out
