@@ -101,7 +101,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +111,7 @@ from injector import gojson, goyaml
 from injector.admission import review
 from injector.config import parse_inject_config
 from injector.versions import release
-from oracle import Oracle, find_oracle, shared_dir
+from oracle import Oracle, shared_dir
 from webhook_support import review_body, test_injector
 
 SHARED = shared_dir()
@@ -263,18 +262,11 @@ def helm_request(chart: Path, proxy_resources: dict[str, Any] | None = None) -> 
 
 
 @pytest.fixture(scope="module")
-def go() -> Iterator[Oracle]:
-    binary = find_oracle()
-    if binary is None:
-        pytest.skip("Go oracle not available: set GOTMPL_ORACLE or provide ../shared/oracle")
-    client = Oracle(binary)
-    if not client.info().get("sprig"):
-        client.close()
+def go(oracle: Oracle) -> Oracle:
+    """The session's oracle, which must have sprig: Helm's rendering needs it."""
+    if not oracle.info().get("sprig"):
         pytest.skip("the Go oracle was built without sprig, which Helm's rendering needs (ORACLE_SPRIG=1)")
-    try:
-        yield client
-    finally:
-        client.close()
+    return oracle
 
 
 def render_configmap(go: Oracle, proxy_resources: dict[str, Any] | None = None) -> str:
