@@ -59,6 +59,7 @@ __all__ = [
     "json_field",
     "has_custom_json",
     "parse_quantity",
+    "round_up_quantity",
     "quantity_string",
     "quantity_milli_value",
     "quantity",
@@ -1063,6 +1064,27 @@ def _remove_factors(n: int, base: int) -> tuple[int, int]:
         mag //= base
         times += 1
     return sign * mag, times
+
+
+def round_up_quantity(quantity: V.Struct, scale: int) -> V.Struct:
+    """``Quantity.RoundUp(scale)`` on a copy: an inf.Dec amount is rounded
+    (inf.RoundUp, away from zero) to ``scale`` and its string cleared; an int64
+    amount is left alone (string kept) when its scale is at least ``scale``,
+    else divided down, rounding away from zero (negativeScaleInt64)."""
+    amount = _amount_of(quantity)
+    fmt = V.unwrap_scalar(quantity.fields["Format"])
+    if amount.dec:
+        magnitude, exp10 = _round_up(abs(amount.unscaled), amount.exp10, scale)
+        unscaled = -magnitude if amount.unscaled < 0 else magnitude
+        return _quantity_value(quantity.type, _Amount(unscaled, exp10, True), fmt, "")
+    if amount.exp10 >= scale:
+        return quantity
+    divisor = 10 ** (scale - amount.exp10)
+    magnitude, remainder = divmod(abs(amount.unscaled), divisor)
+    if remainder:
+        magnitude += 1
+    unscaled = -magnitude if amount.unscaled < 0 else magnitude
+    return _quantity_value(quantity.type, _Amount(unscaled, scale, False), fmt, "")
 
 
 def quantity_milli_value(q: V.Struct) -> int:

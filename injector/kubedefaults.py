@@ -299,29 +299,7 @@ def _round_resource_list(resources: V.Map | None) -> None:
     if resources is None or V.is_nil(resources):
         return
     for key in list(resources.data):
-        resources.data[key] = _round_up(resources.data[key], _MILLI)
-
-
-def _round_up(quantity: V.Struct, scale: int) -> V.Struct:
-    """``Quantity.RoundUp(scale)`` on a copy: an inf.Dec amount is rounded
-    (inf.RoundUp, away from zero) to ``scale`` and its string cleared; an int64
-    amount is left alone (string kept) when its scale is at least ``scale``,
-    else divided down, rounding away from zero (negativeScaleInt64)."""
-    # gojson keeps Quantity's amount model private; these are its helpers.
-    amount = gojson._amount_of(quantity)
-    fmt = V.unwrap_scalar(quantity.fields["Format"])
-    if amount.dec:
-        magnitude, exp10 = gojson._round_up(abs(amount.unscaled), amount.exp10, scale)
-        unscaled = -magnitude if amount.unscaled < 0 else magnitude
-        return gojson._quantity_value(quantity.type, gojson._Amount(unscaled, exp10, True), fmt, "")
-    if amount.exp10 >= scale:
-        return quantity
-    divisor = 10 ** (scale - amount.exp10)
-    magnitude, remainder = divmod(abs(amount.unscaled), divisor)
-    if remainder:
-        magnitude += 1
-    unscaled = -magnitude if amount.unscaled < 0 else magnitude
-    return gojson._quantity_value(quantity.type, gojson._Amount(unscaled, scale, False), fmt, "")
+        resources.data[key] = gojson.round_up_quantity(resources.data[key], _MILLI)
 
 
 # --- parsers.ParseImageName's tag (docker/distribution reference) -----------------------------------
