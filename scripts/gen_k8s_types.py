@@ -398,6 +398,13 @@ KINDS: dict[tuple[str, str], str] = {
     ("extensions/v1beta1", "DaemonSet"): "extensionsv1beta1.DaemonSet",
     ("extensions/v1beta1", "ReplicaSet"): "extensionsv1beta1.ReplicaSet",
     ("apps/v1beta1", "StatefulSet"): "appsv1beta1.StatefulSet",
+    # apps/v1beta1's Deployment has extensions/v1beta1's fields (rollbackTo
+    # included), apps/v1beta2's kinds have apps/v1's: the same JSON either way.
+    ("apps/v1beta1", "Deployment"): "extensionsv1beta1.Deployment",
+    ("apps/v1beta2", "Deployment"): "appsv1.Deployment",
+    ("apps/v1beta2", "DaemonSet"): "appsv1.DaemonSet",
+    ("apps/v1beta2", "ReplicaSet"): "appsv1.ReplicaSet",
+    ("apps/v1beta2", "StatefulSet"): "appsv1.StatefulSet",
     ("apps/v1", "Deployment"): "appsv1.Deployment",
     ("apps/v1", "StatefulSet"): "appsv1.StatefulSet",
     ("apps/v1", "DaemonSet"): "appsv1.DaemonSet",

@@ -182,3 +182,12 @@ def test_the_seed_walkthrough(tmp_path: pathlib.Path) -> None:
     proxy = deployment["spec"]["template"]["spec"]["containers"][1]
     assert proxy["image"] == "docker.io/istio/proxy:0.5.0"
     assert "--serviceCluster" in proxy["args"] and "sleep" in proxy["args"]
+
+
+def test_every_kind_a_release_injects_has_a_go_type() -> None:
+    from injector.kubeinject import object_type
+    from injector.versions import RELEASES
+
+    for rel in RELEASES.values():
+        for api_version, kind in sorted(rel.kube_inject_kinds):
+            assert object_type(rel, api_version, kind) is not None, (rel.name, api_version, kind)
