@@ -20,6 +20,7 @@ from typing import Any
 import click
 
 from gotmpl.cli import write_atomically
+from gotmpl.diagnostics import FORMATS
 
 from . import config as C
 from . import meshconfig
@@ -397,3 +398,87 @@ def probe_command(probe_path: str, interval: float) -> None:
     if age > interval:
         _fail(_UserError(f"fail on inspecting path {probe_path}: the file is {age:.1f}s old, more than {interval:g}s"))
     click.echo("OK")
+
+
+# --- Checking workloads against Istio's pod requirements ---
+
+
+def _check_version(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    try:
+        release(value)
+    except VersionError as e:
+        raise click.BadParameter(str(e)) from None
+    return value
+
+
+def _config_diagnostic(source: str, message: str) -> Any:
+    """A config error as a diagnostic: the ``FILE:LINE:COL: `` or ``FILE: ``
+    its message starts with becomes the diagnostic's place."""
+    from gotmpl.diagnostics import ERROR, Diagnostic
+
+    line = column = 0
+    if source and message.startswith(f"{source}:"):
+        rest = message[len(source) + 1 :]
+        parts = rest.split(":", 2)
+        if len(parts) == 3 and parts[0].isdigit() and parts[1].strip().isdigit():
+            line, column, rest = int(parts[0]), int(parts[1]), parts[2]
+        message = rest.strip()
+    return Diagnostic(source, line, column, ERROR, message, "config")
+
+
+@main.command("check")
+@click.argument("manifests", nargs=-1, metavar="[MANIFEST]...")
+@click.option("-f", "--filename", "filenames", multiple=True, metavar="FILE", help="A manifest (YAML or JSON, - for stdin); repeatable.")
+@click.option("--istio-version", "version", default=_DEFAULT_VERSION_TEXT, show_default=True, callback=_check_version, metavar="X.Y[.Z]", help="Istio release whose requirements and injector decide (0.5 to 1.7).")
+@click.option("--namespace-labels", "namespace_labels", metavar="FILE", help="Labels of the cluster's namespaces: a mapping namespace -> labels, or Namespace objects.")
+@click.option("--injectConfigFile", "inject_config_file", metavar="FILE", help="Inject config (policy + template), as the ConfigMap's data.config.")
+@click.option("--injectConfigMapFile", "inject_configmap_file", metavar="FILE", help="The sidecar-injector ConfigMap manifest itself.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--explain", is_flag=True, help="Also print each workload's sidecar decision on stderr.")
+def check_command(
+    manifests: tuple[str, ...],
+    filenames: tuple[str, ...],
+    version: str,
+    namespace_labels: str | None,
+    inject_config_file: str | None,
+    inject_configmap_file: str | None,
+    fmt: str,
+    strict: bool,
+    explain: bool,
+) -> None:
+    """Check that workloads meet Istio's requirements for joining the mesh.
+
+    Exit 0 when clean (or warnings only, unless --strict), 1 on problems, 2 on
+    usage errors."""
+    # Imported here, as in certs_command.
+    from gotmpl.diagnostics import Diagnostic, exit_status, render, sort_key
+
+    from . import check
+
+    rel = release(version)
+    paths = list(filenames) + list(manifests)
+    if not paths:
+        raise click.UsageError("no manifests: give -f FILE (or FILE arguments)")
+    if inject_config_file and inject_configmap_file:
+        raise click.UsageError("--injectConfigFile and --injectConfigMapFile are exclusive")
+    diagnostics: list[Diagnostic] = []
+    try:
+        config = build_injector(version, inject_config_file, inject_configmap_file).config
+    except (_UserError, C.ConfigError, InjectionError) as e:
+        diagnostics.append(_config_diagnostic(inject_config_file or inject_configmap_file or "", str(e)))
+        config = None
+    labels: dict[str, dict[str, str]] = {}
+    if namespace_labels:
+        labels, problems = check.read_namespace_labels(namespace_labels, rel)
+        diagnostics += problems
+    found = check.read_manifests(paths, rel)
+    diagnostics += check.check(found, rel, config, labels)
+    if explain:
+        for workload, decision in check.decisions(found, rel, config, labels):
+            line, _ = workload.place.position(workload.path("metadata"))
+            verdict = "sidecar" if decision.ok else "no sidecar"
+            click.echo(f"{workload.place.file}:{line}: {workload.describe()}: {verdict}: {decision.reason}", err=True)
+    diagnostics.sort(key=sort_key)
+    _emit(render(diagnostics, fmt, "injector check", check.RULES), None)
+    sys.exit(exit_status(diagnostics, strict))
