@@ -367,7 +367,11 @@ def _read_object(out: Manifests, release: Release, obj: dict[str, Any], place: P
     conversion kube-inject does (absent for List items, which it decodes from
     their JSON)."""
     kind = obj.get("kind")
-    if isinstance(kind, str) and kind.endswith("List") and isinstance(obj.get("items"), list):
+    if not isinstance(kind, str) or not kind:
+        # kubectl would refuse it; say so rather than pass over it in silence.
+        out.diagnostics.append(place.diagnostic(WARNING, "an object without kind: not a Kubernetes object, not checked", "manifest"))
+        return
+    if kind.endswith("List") and isinstance(obj.get("items"), list):
         # v1 List, and kubectl's ServiceList, NamespaceList...: every item.
         for i, item in enumerate(obj["items"]):
             if isinstance(item, dict):

@@ -588,3 +588,15 @@ def test_lines_follow_the_file_through_separators_and_crlf(tmp_path, enabled) ->
     (found,) = check_json(str(path), *enabled)
     assert (found["rule"], found["line"]) == ("service-membership", 18)
     assert path.read_bytes().split(b"\r\n")[17].strip() == b"labels: {app: lonely}"
+
+
+def test_an_object_without_kind_is_reported(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from injector.cli import main
+
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text("apiVersion: v1\nmetadata:\n  name: x\n")
+    result = CliRunner().invoke(main, ["check", "-f", str(manifest), "--format", "text"])
+    assert f"{manifest}:1" in result.output and "without kind" in result.output and "[manifest]" in result.output
+    assert result.exit_code == 0  # a warning
