@@ -4,6 +4,8 @@
 numbers are float64) or the oracle's typed data; ``gotmpl parse`` parses
 template files as Go's ParseFiles would and prints each template's tree in Go's
 canonical form (``--tree`` adds a node-by-node dump with positions);
+``gotmpl check`` reports every problem in a template set (gotmpl/check.py) in
+text, JSON, SARIF or GitHub annotation form, exit 1 when there are errors;
 ``gotmpl batch`` answers the Go oracle's JSON Lines protocol. User errors print
 one line on stderr and exit 1; usage errors exit 2.
 """
@@ -20,6 +22,8 @@ import click
 import yaml
 
 from . import batch as _batch
+from .check import RULES as check_rules, check_files
+from .diagnostics import FORMATS, exit_status, render
 from .funcs import func_set_names
 from .nodes import BranchNode, ChainNode, CommandNode, ListNode, Node, PipeNode, TemplateNode, Tree
 from .parser import ParseError
@@ -248,6 +252,65 @@ def render_cmd(
         sys.stdout.buffer.write(text.encode("utf-8", "surrogateescape"))
     else:
         write_atomically(output, text)
+
+
+@main.command("check")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--delims", nargs=2, metavar="LEFT RIGHT", help="Action delimiters (default {{ }}).")
+@click.option("--funcs", default="", metavar="SETS", help="Function sets besides the builtins: sprig, istio@X.Y, test (comma-separated).")
+@click.option("--schema", metavar="SPEC", help="Type-check field paths against a known root type, e.g. istio@1.7.")
+@click.option("--schema-file", metavar="FILE", help="Type-check field paths against a root type described in FILE.")
+@click.option("--data", "data_file", metavar="SAMPLE", help="A YAML/JSON values sample for the type check (numbers are float64, as in Helm).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+def check_cmd(
+    files: tuple[str, ...],
+    delims: tuple[str, str] | None,
+    funcs: str,
+    schema: str | None,
+    schema_file: str | None,
+    data_file: str | None,
+    fmt: str,
+    strict: bool,
+) -> None:
+    """Report every problem in FILES (one template set) as file:line:col: severity: message [rule].
+
+    Exit status: 0 clean (warnings alone unless --strict), 1 problems found, 2 usage error.
+    Silence a rule on a line with {{/* gotmpl:ignore RULE */}} on that line or the one before.
+    """
+    sets = [s.strip() for s in funcs.split(",") if s.strip()]
+    _known_names(funcs)  # unknown sets are usage errors
+    rules = dict(check_rules)
+    root_type = None
+    sample = None
+    if schema or schema_file or data_file:
+        if schema and schema_file:
+            raise click.UsageError("use either --schema or --schema-file")
+        typecheck = _typecheck_module()
+        rules.update(getattr(typecheck, "RULES", {}))
+        try:
+            root_type = typecheck.load_schema(schema, schema_file)
+        except (OSError, ValueError) as e:
+            raise click.UsageError(f"bad schema: {e}") from None
+        if data_file:
+            try:
+                sample = _load_data(data_file)
+            except click.ClickException as e:
+                raise click.UsageError(e.message) from None
+    diags = check_files(files, delims=delims, funcs=sets, schema=root_type, values_sample=sample)
+    click.echo(render(diags, fmt, "gotmpl", rules), nl=False)
+    sys.exit(exit_status(diags, strict))
+
+
+def _typecheck_module() -> Any:
+    """gotmpl.typecheck, which the schema options need (imported only then)."""
+    try:
+        from . import typecheck
+    except ImportError as e:
+        raise click.UsageError(f"type checking is not available in this build ({e})") from None
+    if not all(hasattr(typecheck, name) for name in ("check_types", "load_schema")):
+        raise click.UsageError("type checking is not available in this build (gotmpl.typecheck is incomplete)")
+    return typecheck
 
 
 @main.command("batch")

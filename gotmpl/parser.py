@@ -88,12 +88,13 @@ class ParseError(Exception):
     Go does not print but editors and linters want.
     """
 
-    def __init__(self, message: str, name: str = "", line: int = 0, column: int = 0) -> None:
+    def __init__(self, message: str, name: str = "", line: int = 0, column: int = 0, offset: int = 0) -> None:
         super().__init__(message)
         self.message = message
         self.name = name
         self.line = line
         self.column = column
+        self.offset = offset  # the token's character offset in the text (0 when unknown)
 
 
 # --- the Lark grammar ------------------------------------------------------------------
@@ -1049,9 +1050,10 @@ def parse(
     try:
         parser.run()
     except _GoError as e:
-        column = 0
+        column, offset = 0, 0
         last = parser.tokens[0]
         if last is not None:
+            offset = last.pos
             column = last.pos - text.rfind("\n", 0, last.pos)
-        raise ParseError(str(e), name, e.line, column) from None
+        raise ParseError(str(e), name, e.line, column, offset) from None
     return trees
