@@ -23,7 +23,7 @@ import yaml
 
 from . import batch as _batch
 from .check import RULES as check_rules, check_files
-from .diagnostics import FORMATS, exit_status, render
+from .diagnostics import FORMATS, exit_status, render, sort_key
 from .funcs import func_set_names
 from .nodes import BranchNode, ChainNode, CommandNode, ListNode, Node, PipeNode, TemplateNode, Tree
 from .parser import ParseError
@@ -261,6 +261,7 @@ def render_cmd(
 @click.option("--schema", metavar="SPEC", help="Type-check field paths against a known root type, e.g. istio@1.7.")
 @click.option("--schema-file", metavar="FILE", help="Type-check field paths against a root type described in FILE.")
 @click.option("--data", "data_file", metavar="SAMPLE", help="A YAML/JSON values sample for the type check (numbers are float64, as in Helm).")
+@click.option("--render-with", "render_with", metavar="PODS.yaml", help="With --schema istio@X.Y: render for each workload in PODS.yaml and decode the output as that release's injector does.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format.")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 def check_cmd(
@@ -270,6 +271,7 @@ def check_cmd(
     schema: str | None,
     schema_file: str | None,
     data_file: str | None,
+    render_with: str | None,
     fmt: str,
     strict: bool,
 ) -> None:
@@ -298,8 +300,30 @@ def check_cmd(
             except click.ClickException as e:
                 raise click.UsageError(e.message) from None
     diags = check_files(files, delims=delims, funcs=sets, schema=root_type, values_sample=sample)
+    if render_with:
+        diags = sorted(diags + _render_problems(files, schema, render_with, sample), key=sort_key)
+        rules["render-error"] = "the template fails, or writes YAML its injector cannot decode, for a given pod"
     click.echo(render(diags, fmt, "gotmpl", rules), nl=False)
     sys.exit(exit_status(diags, strict))
+
+
+def _render_problems(files: tuple[str, ...], schema: str | None, pods: str, values: Any) -> list[Any]:
+    """--render-with: each file rendered by the Istio release --schema names."""
+    if not schema or not schema.startswith("istio@"):
+        raise click.UsageError("--render-with needs --schema istio@X.Y (the release whose injector renders)")
+    try:
+        from injector.schema import render_problems
+    except ImportError as e:
+        raise click.UsageError(f"--render-with needs the injector package: {e}") from None
+    found: list[Any] = []
+    for path in files:
+        try:
+            with open(path, encoding="utf-8") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError):
+            continue  # the check reports unreadable files
+        found += render_problems(text, path, schema, pods, values if isinstance(values, dict) else None)
+    return found
 
 
 def _typecheck_module() -> Any:

@@ -51,7 +51,15 @@ IGNORED_NAMESPACES = frozenset({"kube-system", "kube-public"})
 
 
 class InjectionError(ValueError):
-    """Injection failed for a user-visible reason; the message says where."""
+    """Injection failed for a user-visible reason; the message says where.
+    ``template_line``/``template_column`` (1-based, 0 when unknown) place a
+    failure of the template itself: its parse, its execution, or the YAML it
+    wrote (the line that wrote the offending text)."""
+
+    def __init__(self, message: str, template_line: int = 0, template_column: int = 0) -> None:
+        super().__init__(message)
+        self.template_line = template_line
+        self.template_column = template_column
 
 
 @dataclasses.dataclass
@@ -202,7 +210,7 @@ class Injector:
         try:
             return tmpl.parse(self.config.template)
         except ParseError as e:
-            raise InjectionError(f"{self.config.where(e.line, e.column)}: {e}") from None
+            raise InjectionError(f"{self.config.where(e.line, e.column)}: {e}", e.line, e.column) from None
 
     # -- rendering ----------------------------------------------------------------------------------
 
@@ -233,7 +241,8 @@ class Injector:
         try:
             return self.template.render_traced(data) if traced else self.template.render(data)
         except ExecError as e:
-            raise InjectionError(f"{self.config.where(_exec_line(str(e)))}: {e}") from None
+            line, column = _exec_position(str(e))
+            raise InjectionError(f"{self.config.where(line)}: {e}", line, column) from None
         finally:
             self._current = None
 
@@ -248,7 +257,8 @@ class Injector:
         try:
             spec = decode_spec(rendered, self.release)
         except DecodeError as e:
-            raise InjectionError(self._decode_message(data, rendered, e)) from None
+            line = self._template_line(data, rendered, e.line, e.column) if e.line else 0
+            raise InjectionError(self._decode_message(rendered, e, line), line) from None
         if "HoldApplicationUntilProxyStarts" in spec.fields:
             # 1.7 decides it outside the template (istio/istio#24737).
             spec.fields["HoldApplicationUntilProxyStarts"] = self._hold_application()
@@ -264,15 +274,14 @@ class Injector:
         proxy = global_.get("proxy") if isinstance(global_, dict) else None
         return isinstance(proxy, dict) and proxy.get("holdApplicationUntilProxyStarts") is True
 
-    def _decode_message(self, data: V.Ptr, rendered: str, e: DecodeError) -> str:
+    def _decode_message(self, rendered: str, e: DecodeError, template_line: int) -> str:
         where = ""
         if e.line:
             lines = rendered.split("\n")
             text = lines[e.line - 1] if e.line <= len(lines) else ""
             where = f" at line {e.line} of the rendered template ({text.strip()!r})"
-            line = self._template_line(data, rendered, e.line, e.column)
-            if line:
-                where += f", written by {self.config.where(line)}"
+            if template_line:
+                where += f", written by {self.config.where(template_line)}"
         return f"failed parsing generated injected YAML (check Istio sidecar injector configuration){where}: {e}"
 
     def _template_line(self, data: V.Ptr, rendered: str, line: int, column: int) -> int:
@@ -331,10 +340,10 @@ class Injector:
         set_annotation(metadata, STATUS_ANNOTATION, status)
 
 
-def _exec_line(message: str) -> int:
-    """The template line of Go's ``template: inject:LINE:COL: executing ...``."""
-    m = re.match(r"template: [^:]*:(\d+):", message)
-    return int(m.group(1)) if m else 0
+def _exec_position(message: str) -> tuple[int, int]:
+    """The template line and column of Go's ``template: inject:LINE:COL: executing ...``."""
+    m = re.match(r"template: [^:]*:(\d+):(?:(\d+):)?", message)
+    return (int(m.group(1)), int(m.group(2) or 0)) if m else (0, 0)
 
 
 def _append(pod: dict[str, Any], name: str, items: list[Any]) -> None:

@@ -20,7 +20,7 @@ from . import gojson, goyaml
 from .inject import PROXY_CONTAINER, InjectionError, Injector, PodTarget
 from .versions import Release
 
-__all__ = ["KubeInjectError", "kube_inject", "inject_document", "object_type", "pod_target"]
+__all__ = ["KubeInjectError", "kube_inject", "inject_document", "object_type", "pod_target", "type_meta"]
 
 SEPARATOR = "---\n"
 
@@ -62,7 +62,7 @@ def inject_document(injector: Injector, raw: str, doc: Any, source: str, warn: C
             return raw  # 0.5 copies anything it cannot read
         line = f", line {e.line}" if e.line else ""
         raise KubeInjectError(f"{source}: {doc.describe()}{line}: {e}") from None
-    api_version, kind = _type_meta(head)
+    api_version, kind = type_meta(head)
     doc.api_version, doc.kind = api_version, kind
     if isinstance(head, dict) and isinstance(head.get("metadata"), dict):
         name = head["metadata"].get("name")
@@ -96,14 +96,15 @@ def pod_target(release: Release, raw: str) -> PodTarget:
     """The pod template of one workload document, decoded as the release decodes
     it (for rendering without injecting: tools, tests, benchmarks)."""
     parsed = goyaml.Document(raw)
-    api_version, kind = _type_meta(parsed.json())
+    api_version, kind = type_meta(parsed.json())
     obj_type = object_type(release, api_version, kind)
     if obj_type is None:
         raise KubeInjectError(f"Istio {release.name} kube-inject does not handle {api_version} {kind}")
     return _pod_target(gojson.decode(parsed.json(obj_type), obj_type), api_version, kind)[0]
 
 
-def _type_meta(head: Any) -> tuple[str, str]:
+def type_meta(head: Any) -> tuple[str, str]:
+    """A document's (apiVersion, kind), "" where absent or not a string."""
     if not isinstance(head, dict):
         return "", ""
     api_version, kind = head.get("apiVersion", ""), head.get("kind", "")
@@ -158,7 +159,7 @@ def _inject_list(injector: Injector, obj: V.Struct, warn: Callable[[str], None])
     items = list(V.elements(obj.fields.get("Items")) or [])
     for i, item in enumerate(items):
         doc = gojson.raw_json(item)
-        api_version, kind = _type_meta(doc)
+        api_version, kind = type_meta(doc)
         item_type = object_type(injector.release, api_version, kind)
         if item_type is None:
             continue

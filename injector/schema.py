@@ -146,3 +146,46 @@ def _register() -> None:
 
 
 _register()
+
+
+# --- gotmpl check --render-with ------------------------------------------------------------------
+
+
+def render_problems(template: str, filename: str, spec: str, pods_file: str, values: Any = None) -> list[Any]:
+    """Render ``template`` as release ``spec``'s injector would for each workload
+    of ``pods_file`` (default mesh, policy enabled) and decode the output as the
+    release's SidecarInjectionSpec: every failure is a diagnostic at the
+    template line that wrote the offending text (``render-error``)."""
+    from gotmpl.diagnostics import ERROR, Diagnostic
+
+    from . import goyaml, kubeinject
+    from .config import InjectConfig
+    from .inject import InjectionError, Injector
+
+    rel = release(parse_version(spec.removeprefix(PREFIX)))
+    config = InjectConfig("enabled", template, [], [], {}, filename, template_first_line=1)
+    try:
+        with open(pods_file, encoding="utf-8") as f:
+            docs = goyaml.split_documents(f.read())
+    except (OSError, UnicodeDecodeError) as e:
+        return [Diagnostic(pods_file, 0, 0, ERROR, f"cannot read the pods to render with: {e}", "render-error")]
+    try:
+        injector = Injector(rel, config, M.default_mesh(rel.name).mesh_config, values or {})
+    except InjectionError:
+        return []  # a template that does not parse: the parse check reports it
+    found: list[Any] = []
+    for index, raw in enumerate(docs, 1):
+        if not raw.strip():
+            continue
+        try:
+            head = goyaml.Document(raw).json()
+            if not isinstance(head, dict) or kubeinject.object_type(rel, *kubeinject.type_meta(head)) is None:
+                continue  # not a workload this release injects (a Service, a ConfigMap...)
+            target = kubeinject.pod_target(rel, raw)
+            injector.sidecar_spec(target)
+        except (kubeinject.KubeInjectError, goyaml.YAMLError) as e:
+            found.append(Diagnostic(pods_file, 0, 0, ERROR, f"document {index}: {e}", "render-error"))
+        except InjectionError as e:
+            message = f"rendering for {target.kind or 'the pod'} {target.name or index!s}: {e}"
+            found.append(Diagnostic(filename, e.template_line, e.template_column, ERROR, message, "render-error"))
+    return found
