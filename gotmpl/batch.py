@@ -38,6 +38,10 @@ FUNC_SET_PROVIDERS: list[Callable[[str], "dict[str, Callable] | None"]] = []
 
 def func_set(spec: str) -> "dict[str, Callable] | None":
     """The implementations of a function set, when this process has them."""
+    if spec == "sprig" and spec not in FUNC_SETS:
+        from .funcs import sprig_funcs
+
+        FUNC_SETS[spec] = sprig_funcs()
     impl = FUNC_SETS.get(spec)
     if impl is None:
         for provider in FUNC_SET_PROVIDERS:

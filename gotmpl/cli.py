@@ -52,8 +52,13 @@ def _load_set(files: Iterable[str], delims: tuple[str, str] | None, funcs: str) 
     first = Template(files[0].rsplit("/", 1)[-1])
     if delims:
         first.delims(*delims)
-    for names in _known_names(funcs):
-        first.known_funcs(names)
+    specs = [s.strip() for s in funcs.split(",") if s.strip() and s.strip() != "builtin"]
+    for spec, names in zip(specs, _known_names(funcs)):
+        impl = _batch.func_set(spec)
+        if impl is not None:
+            first.funcs(impl)  # sprig, or a set this process has (Istio's once the injector is loaded)
+        else:
+            first.known_funcs(names)
     return first.parse_files(*files)
 
 

@@ -19,7 +19,7 @@ from typing import Any, Callable
 from . import values as V
 from .values import MISSING, Kind, Typed
 
-__all__ = ["BUILTIN_NAMES", "TEST_FUNC_NAMES", "SPRIG_FUNC_NAMES", "istio_func_names", "func_set_names", "check_func_name"]
+__all__ = ["BUILTIN_NAMES", "TEST_FUNC_NAMES", "SPRIG_FUNC_NAMES", "istio_func_names", "func_set_names", "check_func_name", "sprig_funcs"]
 
 # Go's builtins() in text/template/funcs.go.
 BUILTIN_NAMES = frozenset(
@@ -88,12 +88,12 @@ SPRIG_FUNC_NAMES = frozenset(
     "kindOf", "last", "list", "lower", "max", "maxf", "merge", "mergeOverwrite", "min",
     "minf", "mod", "mul", "mulf", "mustAppend", "mustChunk", "mustCompact",
     "mustDateModify", "mustDeepCopy", "mustFirst", "mustFromJson", "mustHas", "mustInitial",
-    "mustLast", "mustMerge", "mustMergeOverwrite", "mustPrepend", "mustRegexFind",
+    "mustLast", "mustMerge", "mustMergeOverwrite", "mustPrepend", "mustPush", "mustRegexFind",
     "mustRegexFindAll", "mustRegexMatch", "mustRegexReplaceAll",
     "mustRegexReplaceAllLiteral", "mustRegexSplit", "mustRest", "mustReverse", "mustSlice",
     "mustToDate", "mustToJson", "mustToPrettyJson", "mustToRawJson", "mustUniq",
     "mustWithout", "must_date_modify", "nindent", "nospace", "now", "omit", "osBase",
-    "osClean", "osDir", "osExt", "osIsAbs", "pick", "pluck", "plural", "prepend", "quote",
+    "osClean", "osDir", "osExt", "osIsAbs", "pick", "pluck", "push", "plural", "prepend", "quote",
     "randAlpha", "randAlphaNum", "randAscii", "randBytes", "randInt", "randNumeric",
     "regexFind", "regexFindAll", "regexMatch", "regexQuoteMeta", "regexReplaceAll",
     "regexReplaceAllLiteral", "regexSplit", "repeat", "replace", "rest", "reverse", "round",
@@ -158,6 +158,13 @@ def istio_func_names(version: tuple[int, int, int]) -> frozenset[str]:
             names |= added
             names -= removed
     return frozenset(names)
+
+
+def sprig_funcs() -> dict[str, Callable[..., Any]]:
+    """Sprig v3.2.3's TxtFuncMap (gotmpl.sprig), for ``Template.funcs``."""
+    from .sprig import sprig_funcs as all_sprig
+
+    return all_sprig()
 
 
 def func_set_names(spec: str) -> frozenset[str]:
