@@ -100,7 +100,7 @@ def build_injector(
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
-    """Istio's sidecar injector (0.5-1.7) on gotmpl, Go's text/template in Python."""
+    """Istio's sidecar injector (0.5-1.8) on gotmpl, Go's text/template in Python."""
 
 
 @main.command("kube-inject")
@@ -111,7 +111,7 @@ def main() -> None:
 @click.option("--meshConfigFile", "mesh_config_file", metavar="FILE", help="Mesh config, as the istio ConfigMap's data.mesh.")
 @click.option("--meshConfigMapFile", "mesh_configmap_file", metavar="FILE", help="The istio ConfigMap manifest itself.")
 @click.option("--valuesFile", "values_file", metavar="FILE", help="Injection values (.Values, Istio 1.2+), YAML or JSON.")
-@click.option("--istio-version", "version", default=_DEFAULT_VERSION_TEXT, show_default=True, metavar="X.Y[.Z]", help="Istio release whose injector to reproduce (0.5 to 1.7).")
+@click.option("--istio-version", "version", default=_DEFAULT_VERSION_TEXT, show_default=True, metavar="X.Y[.Z]", help="Istio release whose injector to reproduce (0.5 to 1.8).")
 @click.option("--emitTemplate", "emit_template", is_flag=True, help="Print the sidecar template that would be used and exit.")
 def kube_inject_command(
     filename: str,
@@ -308,7 +308,7 @@ def _webhook_options(command: Any) -> Any:
         click.option("--healthCheckFile", "--health-check-file", "health_check_file", default="", metavar="FILE", help="File written with 'ok' every --healthCheckInterval (Istio's exec health probe)."),
         click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Server processes sharing the port (one per core serves the most)."),
         click.option("--reload-interval", "reload_interval", default="1s", type=_Duration(), metavar="DURATION", help="How often changed config and certificate files are looked for."),
-        click.option("--istio-version", "version", default=_DEFAULT_VERSION_TEXT, show_default=True, metavar="X.Y[.Z]", help="Istio release whose injector to reproduce (0.5 to 1.7)."),
+        click.option("--istio-version", "version", default=_DEFAULT_VERSION_TEXT, show_default=True, metavar="X.Y[.Z]", help="Istio release whose injector to reproduce (0.5 to 1.8)."),
     ]
     options += [click.option(flag, dest, hidden=True, help=f"Istio's flag, ignored: {why}.") for flag, dest, why in _IGNORED_ISTIO_FLAGS]
     for option in reversed(options):
@@ -429,7 +429,7 @@ def _config_diagnostic(source: str, message: str) -> Any:
 @main.command("check")
 @click.argument("manifests", nargs=-1, metavar="[MANIFEST]...")
 @click.option("-f", "--filename", "filenames", multiple=True, metavar="FILE", help="A manifest (YAML or JSON, - for stdin); repeatable.")
-@click.option("--istio-version", "version", default=_DEFAULT_VERSION_TEXT, show_default=True, callback=_check_version, metavar="X.Y[.Z]", help="Istio release whose requirements and injector decide (0.5 to 1.7).")
+@click.option("--istio-version", "version", default=_DEFAULT_VERSION_TEXT, show_default=True, callback=_check_version, metavar="X.Y[.Z]", help="Istio release whose requirements and injector decide (0.5 to 1.8).")
 @click.option("--namespace-labels", "namespace_labels", metavar="FILE", help="Labels of the cluster's namespaces: a mapping namespace -> labels, or Namespace objects.")
 @click.option("--injectConfigFile", "inject_config_file", metavar="FILE", help="Inject config (policy + template), as the ConfigMap's data.config.")
 @click.option("--injectConfigMapFile", "inject_configmap_file", metavar="FILE", help="The sidecar-injector ConfigMap manifest itself.")

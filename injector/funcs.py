@@ -104,9 +104,14 @@ def istio_funcs(
     ``env`` is what ``env`` (1.5+) reads instead of ``os.environ``;
     ``render_data()`` gives the data ``render`` (1.2-1.8) executes its nested
     template with (None: nil data). ``base_funcs`` are registered first and
-    Istio's over them, as Istio 1.8 does with sprig; ``render`` sees the whole map.
+    Istio's over them, as Istio 1.8 does with sprig (its default from 1.8);
+    ``render`` sees the whole map.
     """
     v = _check_version(version)
+    if base_funcs is None and v >= (1, 8, 0):
+        from gotmpl.funcs import sprig_funcs
+
+        base_funcs = sprig_funcs()  # Istio 1.8 registers sprig's TxtFuncMap first
     funcs: dict[str, Callable[..., Any]] = dict(base_funcs or {})
     if v >= (0, 6, 0):
         funcs["formatDuration"] = _format_duration_fn(GogoDuration if v >= (1, 1, 0) else DurationV1)

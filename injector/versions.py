@@ -232,6 +232,7 @@ _KUBERNETES = {
     (1, 5): (1, 17),
     (1, 6): (1, 18),
     (1, 7): (1, 18),
+    (1, 8): (1, 19),
 }
 
 _BRACES = ("{{", "}}")
@@ -288,13 +289,15 @@ RELEASES: dict[tuple[int, int], Release] = {
                 _KINDS_11,
                 _INJECTED,
             )
-            for minor in (4, 5, 6, 7)
+            for minor in (4, 5, 6, 7, 8)
         ),
     )
 }
 
-# The newest release of the SidecarInjectionSpec era this injector covers (1.8
-# also merges sprig's functions; it comes with the sprig work).
+# The release used when none is asked for. 1.8 (the last of the
+# SidecarInjectionSpec era, with sprig merged under Istio's functions) is
+# supported too; the default stays on the release whose webhook is fully
+# modelled (1.8's network label from topologyValues is not).
 DEFAULT_VERSION = (1, 7)
 
 

@@ -1,4 +1,4 @@
-"""Every saved runtime injection template of Istio 0.5 to 1.7 renders as Go renders
+"""Every saved runtime injection template of Istio 0.5 to 1.8 renders as Go renders
 it, for representative pods, and decodes into the release's SidecarInjectionSpec.
 
 Templates are read from ../shared/upstream/istio (Istio's files, never copied):
@@ -54,7 +54,7 @@ POD_DOCS = goyaml.split_documents(PODS.read_text())
 
 def test_every_saved_runtime_template_is_covered() -> None:
     versions = {c[1].rsplit(".", 1)[0] for c in CASES}
-    assert versions == {"0.5", "0.6", "0.7", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7"}
+    assert versions == {"0.5", "0.6", "0.7", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8"}
     assert len(POD_DOCS) == 5
 
 
@@ -90,3 +90,20 @@ def test_template_renders_as_go_and_decodes(oracle, label: str, version: str, te
         assert same_response({"output": ours, "error": None, "phase": None}, want), name
         spec = decode_spec(ours, rel)
         assert spec.names("Containers"), (name, "no sidecar container decoded")
+
+
+def test_kube_inject_with_istio_18() -> None:
+    """1.8 renders with sprig under Istio's functions; kube-inject works with its template."""
+    from injector.kubeinject import kube_inject
+
+    [case] = [c for c in CASES if c[1].startswith("1.8.")]
+    label, version, template, values = case
+    rel = release(version)
+    injector = Injector(rel, InjectConfig("enabled", template, [], [], {}, label), meshconfig.default_mesh(rel.name).mesh_config, parse_values(values, label), env={})
+    sleep = Path(__file__).resolve().parent.parent / "fixtures" / "sleep.yaml"
+    out = kube_inject(injector, sleep.read_text(), "sleep.yaml", warn=lambda _: None)
+    docs = [goyaml.yaml_to_json(d) for d in goyaml.split_documents(out) if d.strip()]
+    deployment = next(d for d in docs if d["kind"] == "Deployment")
+    names = [c["name"] for c in deployment["spec"]["template"]["spec"]["containers"]]
+    assert names == ["sleep", "istio-proxy"]
+    assert "sidecar.istio.io/status" in deployment["spec"]["template"]["metadata"]["annotations"]

@@ -153,6 +153,7 @@ FILE_TEMPLATES = [
     ("1.5.10", "manifests/istio-control/istio-autoinject", "1.5.10/install/kubernetes/helm/istio"),
     ("1.6.14", "manifests/charts/istio-control/istio-discovery", "1.7.8/manifests/charts/istio-control/istio-discovery"),
     ("1.7.8", "manifests/charts/istio-control/istio-discovery", None),
+    ("1.8.6", "manifests/charts/istio-control/istio-discovery", None),  # sprig under Istio's functions
 ]
 
 
@@ -204,7 +205,7 @@ def configmap_config(root: pathlib.Path, version: str, flavour: str) -> tuple[pa
 
 
 def runtime_templates() -> list[RuntimeTemplate]:
-    """Every saved runtime injection template of 0.5-1.7 with its .Values ([] without ../shared)."""
+    """Every saved runtime injection template of 0.5-1.8 with its .Values ([] without ../shared)."""
     from injector.config import parse_inject_config
     from injector.versions import release
 
