@@ -246,6 +246,59 @@ def _skip_class(pattern: bytes, i: int) -> int:
 _MAX_HEIGHT = 1000
 
 
+def _skip_class(pattern: bytes, i: int) -> int:
+    """The index after the character class starting at ``pattern[i] == "["``
+    (``]`` first is literal; ``[:alpha:]`` inside is one item)."""
+    n = len(pattern)
+    j = i + 1
+    if j < n and pattern[j] == 0x5E:
+        j += 1
+    if j < n and pattern[j] == 0x5D:
+        j += 1
+    while j < n and pattern[j] != 0x5D:
+        if pattern[j] == 0x5C:
+            j += 2
+        elif pattern.startswith(b"[:", j) and (end := pattern.find(b":]", j + 2)) >= 0:
+            j = end + 2
+        else:
+            j += 1
+    return j + 1
+
+
+def _capture_names(pattern: bytes) -> list[str] | None:
+    """Go's SubexpNames: every capturing group's name in order ("" for
+    unnamed, index 0 the whole match). RE2's name map keeps one index per
+    name, but Go lets a name repeat and ``$name`` means the first of them
+    that took part in the match."""
+    names = [""]
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == 0x5C:  # an escape; \Q...\E is literal text
+            if pattern.startswith(b"\\Q", i):
+                end = pattern.find(b"\\E", i + 2)
+                i = n if end < 0 else end + 2
+            else:
+                i += 2
+            continue
+        if c == 0x5B:
+            i = _skip_class(pattern, i)
+            continue
+        if c == 0x28:
+            if pattern.startswith(b"(?P<", i) or (pattern.startswith(b"(?<", i)):
+                start = i + (4 if pattern[i + 2] == 0x50 else 3)
+                end = pattern.find(b">", start)
+                if end < 0:
+                    return None
+                names.append(from_go_bytes(pattern[start:end]))
+                i = end + 1
+                continue
+            if not pattern.startswith(b"(?", i):
+                names.append("")
+        i += 1
+    return names
+
+
 def _capture_depth(pattern: bytes) -> int:
     """How deeply groups nest (an estimate of Go's parse tree height: each
     group adds at least one level above the innermost expression). Only
@@ -610,9 +663,11 @@ class GoRegexp:
             raise RegexpError("expression nests too deeply", expr)
         self._re = compiled
         self.num_subexp = compiled.NumberOfCapturingGroups()
-        names = [""] * (self.num_subexp + 1)
-        for name, index in compiled.NamedCapturingGroups():
-            names[index] = from_go_bytes(name)
+        names = _capture_names(pattern)
+        if names is None or len(names) != self.num_subexp + 1:
+            names = [""] * (self.num_subexp + 1)
+            for name, index in compiled.NamedCapturingGroups():
+                names[index] = from_go_bytes(name)
         self.subexp_names = names
 
     def _find(self, subject: _Subject, pos: int) -> list[tuple[int, int]] | None:
