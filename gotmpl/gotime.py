@@ -261,9 +261,11 @@ class GoTime:
         if self.nanos:
             text += "." + f"{self.nanos:09d}".rstrip("0")
         offset = w.utcoffset() or _dt.timedelta(0)
-        minutes = int(offset.total_seconds()) // 60
-        sign = "-" if minutes < 0 else "+"
-        minutes = abs(minutes)
+        seconds = int(offset.total_seconds())
+        # Go divides with truncation: an LMT offset of -4:56:02 prints -0456
+        # (and -0:00:30 prints +0000).
+        minutes = abs(seconds) // 60
+        sign = "-" if seconds < 0 and minutes else "+"
         numeric = f"{sign}{minutes // 60:02d}{minutes % 60:02d}"
         zone = self.zone if self.zone is not None else numeric
         return f"{text} {numeric} {zone}"
