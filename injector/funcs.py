@@ -47,6 +47,7 @@ import unicodedata
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from gotmpl import values as V
+from gotmpl.sprig.gojson import tag_lookup
 from gotmpl.gofmt import sprint
 from gotmpl.gotime import TIME, GoTime, format_duration
 from gotmpl.runtime import ExecError
@@ -698,11 +699,12 @@ class _Marshal:
             name = V.unwrap_scalar(key) if string_keys else _map_key_name(key, t.key)
             entries.append((go_bytes(name), name, x))
         entries.sort(key=lambda e: e[0])
+        self.out.append("{")
         self.members((name, x) for _, name, x in entries)
+        self.out.append("}")
 
-    def members(self, items: Iterable[tuple[str, Any]], close: bool = True, first: bool = True) -> None:
-        if first:
-            self.out.append("{")
+    def members(self, items: Iterable[tuple[str, Any]], first: bool = True) -> None:
+        """Object members after an opening brace (``first``: none written yet)."""
         for name, x in items:
             if not first:
                 self.out.append(",")
@@ -710,8 +712,6 @@ class _Marshal:
             self.out.append(json_string(name, self.html))
             self.out.append(":")
             self.value(x, False)
-        if close:
-            self.out.append("}")
 
     def struct(self, v: Any, t: V.GoType) -> None:
         layout = _json_layout(t)
@@ -737,7 +737,7 @@ class _Marshal:
                 found, m = (False, None) if m.target is None else (True, _deref(m))
             if found and not V.is_nil(m):
                 items = sorted(((V.unwrap_scalar(k), x) for k, x in V.map_items(m)), key=lambda e: go_bytes(e[0]))
-                self.members(items, close=False, first=first)
+                self.members(items, first=first)
         self.out.append("}")
 
 
@@ -794,7 +794,7 @@ class _JSONField:
         self.omit_empty = self.omit_zero = self.embed = False
         self.format = ""
         string_option = False
-        tag = _tag_lookup(struct_tag, "json") or ""
+        tag = tag_lookup(struct_tag, "json") or ""
         if tag and not tag.startswith(","):
             n = _unreserved_prefix(tag)
             name = tag[:n]
@@ -914,7 +914,7 @@ def _json_layout(t: V.GoType) -> _JSONLayout:
         st, path, visit_children = queue.pop(0)
         for i, f in enumerate(st.fields):
             tag = _struct_tag(st, f)
-            if _tag_lookup(tag, "json") == "-" or not _is_exported(f.name):
+            if tag_lookup(tag, "json") == "-" or not _is_exported(f.name):
                 continue
             jf = _JSONField(f, tag, path + (i,))
             if jf.embed and not jf.has_name:
@@ -962,35 +962,6 @@ _PROTO_STRUCTS = frozenset(
 def _is_exported(name: str) -> bool:
     """Go's rule: the name starts with an upper-case letter (Lu)."""
     return bool(name) and unicodedata.category(_canonical(name)[0]) == "Lu"
-
-
-def _tag_lookup(tag: str, key: str) -> str | None:
-    """reflect.StructTag.Lookup: the value of ``key:"..."`` in a conventional tag."""
-    while tag:
-        tag = tag.lstrip(" ")
-        if not tag:
-            break
-        i = 0
-        while i < len(tag) and tag[i] > " " and tag[i] not in ':"\x7f':
-            i += 1
-        if i == 0 or i + 1 >= len(tag) or tag[i] != ":" or tag[i + 1] != '"':
-            break
-        name = tag[:i]
-        tag = tag[i + 1 :]
-        i = 1
-        while i < len(tag) and tag[i] != '"':
-            if tag[i] == "\\":
-                i += 1
-            i += 1
-        if i >= len(tag):
-            break
-        quoted, tag = tag[: i + 1], tag[i + 1 :]
-        if name == key:
-            try:
-                return unquote(quoted)
-            except ValueError:
-                return None
-    return None
 
 
 def _is_legacy_empty(t: V.GoType, v: Any) -> bool:
@@ -1359,7 +1330,7 @@ _PROXY_DEFAULTS: dict[str, Callable[[V.GoType, Any], bool]] = {
 def _proto_json_name(f: V.StructField) -> str:
     """The JSON name: json= (else name=) of a ``protobuf`` tag, else the Go name
     with its first byte lower-cased (as the oracle does, byte-wise)."""
-    tag = _tag_lookup(f.tag, "protobuf") or ""
+    tag = tag_lookup(f.tag, "protobuf") or ""
     parts = tag.split(",")
     for prefix in ("json=", "name="):
         for part in parts:

@@ -39,6 +39,7 @@ import re
 from typing import Any
 
 from gotmpl import values as V
+from gotmpl.sprig.gojson import indent  # Go's json.Indent, re-exported
 from gotmpl.gotime import TIME, GoTime, format_year
 from gotmpl.strconv import NumError, format_float, parse_float, parse_int, parse_uint
 
@@ -1555,51 +1556,6 @@ def _dump(v: Any, out: list[str], escape_html: bool) -> None:
         out.append("}")
     else:
         raise JSONError(f"json: unsupported type: {type(v).__name__}")
-
-
-def indent(text: str, prefix: str = "", step: str = "  ") -> str:
-    """Go's ``json.Indent``: the same tokens, string escapes kept as written,
-    one element per line, ``": "`` after keys, empty ``{}``/``[]`` compact."""
-    out: list[str] = []
-    depth = 0
-    need_newline = False  # after an opening bracket, until we know it is not empty
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c in " \t\r\n":
-            i += 1
-            continue
-        if need_newline and c not in "]}":
-            out.append("\n" + prefix + step * depth)
-        if c == '"':
-            j = i + 1
-            while text[j] != '"':
-                j += 2 if text[j] == "\\" else 1
-            out.append(text[i : j + 1])
-            i = j + 1
-            need_newline = False
-            continue
-        if c in "[{":
-            depth += 1
-            out.append(c)
-            need_newline = True
-        elif c in "]}":
-            depth -= 1
-            if not need_newline:
-                out.append("\n" + prefix + step * depth)
-            out.append(c)
-            need_newline = False
-        elif c == ",":
-            out.append(",\n" + prefix + step * depth)
-            need_newline = False
-        elif c == ":":
-            out.append(": ")
-            need_newline = False
-        else:
-            out.append(c)
-            need_newline = False
-        i += 1
-    return "".join(out)
 
 
 def _loads(text: str) -> Any:
