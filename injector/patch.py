@@ -16,7 +16,8 @@ escaping are encoding/json's). In Istio's order:
    annotations: ``add /metadata/annotations`` with a map when the pod has
    none, else ``add`` (or ``replace`` over a non-empty value) of
    ``/metadata/annotations/<key>``, the key escaped as a JSON pointer (``~0``,
-   ``~1``); then the labels the pod lacks (1.4+);
+   ``~1``); then the labels the pod lacks (1.4+; 1.8 adds
+   ``topology.istio.io/network`` from the containers' ISTIO_META_NETWORK);
 4. the probe rewrites (1.1-1.6; 1.7 puts them first).
 
 What differs by release comes from ``Release.webhook``
@@ -153,7 +154,8 @@ def create_patch(injector: Injector, pod: V.Struct, target: PodTarget) -> bytes:
         ops.append(_op("add", "/spec/securityContext", gojson.encode(security)))
     ops += _map_ops(metadata, "Annotations", sorted(added.items()), overwrite=True)
     if wh.tls_mode_label:
-        ops += _map_ops(metadata, "Labels", _added_labels(wh, metadata, target.owner_metadata.fields["Name"]), overwrite=False)
+        labels = _added_labels(wh, metadata, target.owner_metadata.fields["Name"], spec.items("Containers"))
+        ops += _map_ops(metadata, "Labels", labels, overwrite=False)
     if not wh.replace_whole_probe:
         ops += rewrites
     return gojson.dumps(ops).encode("utf-8")
@@ -304,7 +306,7 @@ _CANONICAL_NAME = ("service.istio.io/canonical-name", "app.kubernetes.io/name", 
 _CANONICAL_REVISION = ("service.istio.io/canonical-revision", "app.kubernetes.io/version", "version")
 
 
-def _added_labels(wh: Any, metadata: V.Struct, workload: str) -> list[tuple[str, str]]:
+def _added_labels(wh: Any, metadata: V.Struct, workload: str, containers: list[Any]) -> list[tuple[str, str]]:
     labels = {"security.istio.io/tlsMode": "istio"}
     if wh.canonical_labels:
         pod_labels = _string_map(metadata.fields.get("Labels"))
@@ -312,7 +314,26 @@ def _added_labels(wh: Any, metadata: V.Struct, workload: str) -> list[tuple[str,
         labels[_CANONICAL_NAME[0]] = next((pod_labels[k] for k in _CANONICAL_NAME if k in pod_labels), workload)
         labels[_CANONICAL_REVISION[0]] = next((pod_labels[k] for k in _CANONICAL_REVISION if k in pod_labels), "latest")
         labels["istio.io/rev"] = DEFAULT_REVISION
+    network = _topology_network(containers) if wh.network_label else ""
+    if network:
+        labels[NETWORK_LABEL] = network
     return sorted(labels.items())
+
+
+NETWORK_LABEL = "topology.istio.io/network"
+NETWORK_ENV = "ISTIO_META_NETWORK"
+
+
+def _topology_network(containers: list[Any]) -> str:
+    """topologyValues (1.8): the value of an ISTIO_META_NETWORK env var of the
+    rendered containers (the last one, as the loop seen in the source keeps
+    going), "" when none sets it."""
+    network = ""
+    for container in containers:
+        for var in V.elements(container.fields.get("Env")) or []:
+            if V.unwrap_scalar(var.fields.get("Name")) == NETWORK_ENV:
+                network = str(V.unwrap_scalar(var.fields.get("Value")) or "")
+    return network
 
 
 def workload_meta(release: Any, pod: V.Struct, namespace: str) -> tuple[V.Struct, tuple[str, str]]:

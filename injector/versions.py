@@ -128,6 +128,16 @@ class WebhookBehaviour:
     # when holdApplicationUntilProxyStarts.
     prometheus_merge: bool
     hold_application: bool
+    # 1.8: createPatch also labels the pod topology.istio.io/network with
+    # topologyValues(sic), the value of the ISTIO_META_NETWORK env var of the
+    # rendered containers, when non-empty; it joins the other added labels
+    # (sorted, left alone when the pod sets it). Sources: a 1.8-era
+    # createPatch quoted in the public code index (read_file id 5259217300,
+    # ``if network := topologyValues(sic); network != "" {
+    # patchLabels[label.IstioNetwork] = network }``), topologyValues' body on
+    # stevenctl/istio@4c749c9d pkg/kube/inject/webhook.go (istio/istio#25554,
+    # merged for 1.8), and istio/istio#30377 (1.9's rewrite dropped it).
+    network_label: bool
 
 
 def _webhook(version: tuple[int, int]) -> WebhookBehaviour:
@@ -148,6 +158,7 @@ def _webhook(version: tuple[int, int]) -> WebhookBehaviour:
         canonical_labels=version >= (1, 6),
         prometheus_merge=version >= (1, 7),
         hold_application=version >= (1, 7),
+        network_label=version >= (1, 8),
     )
 
 
@@ -297,7 +308,9 @@ RELEASES: dict[tuple[int, int], Release] = {
 # The release used when none is asked for. 1.8 (the last of the
 # SidecarInjectionSpec era, with sprig merged under Istio's functions) is
 # supported too; the default stays on the release whose webhook is fully
-# modelled (1.8's network label from topologyValues is not).
+# modelled (1.8's network label from topologyValues is, but not InjectionData's
+# rewrite of istio-proxy's ISTIO_META_NETWORK/ISTIO_META_CLUSTER_ID env from
+# values.global.network, multiCluster.clusterName and the pod's network label).
 DEFAULT_VERSION = (1, 7)
 
 

@@ -203,3 +203,33 @@ def test_hold_application_puts_the_proxy_first_in_17() -> None:
     paths = [op["path"] for op in _ops("1.7", _pod(), values={"global": {"proxy": {"holdApplicationUntilProxyStarts": True}}})]
     assert "/spec/containers/0" in paths and "/spec/containers/-" not in paths
     assert "/spec/containers/-" in [op["path"] for op in _ops("1.7", _pod(), values={})]
+
+
+NETWORKED = PROXY + """  env:
+  - name: ISTIO_META_NETWORK
+    value: "{{ .Values.global.network }}"
+"""
+
+
+def _network_labels(version: str, pod: dict, network: str) -> list[dict]:
+    values = {"global": {"network": network}}
+    return [op for op in _ops(version, pod, NETWORKED, values=values) if "topology.istio.io" in json.dumps(op)]
+
+
+def test_network_label_from_the_proxy_env_in_18() -> None:
+    # 1.8's createPatch adds topology.istio.io/network = topologyValues(sic),
+    # the rendered ISTIO_META_NETWORK, with the other labels (sorted).
+    ops = _ops("1.8", _pod(), NETWORKED, values={"global": {"network": "net1"}})
+    labels = [op["path"] for op in ops if op["path"].startswith("/metadata/labels/")]
+    assert {"op": "add", "path": "/metadata/labels/topology.istio.io~1network", "value": "net1"} in ops
+    assert labels == sorted(labels) and labels[-1] == "/metadata/labels/topology.istio.io~1network"
+    assert _network_labels("1.7", _pod(), "net1") == []
+    assert _network_labels("1.8", _pod(), "") == []  # empty value: no label
+    pod = _pod()
+    pod["metadata"]["labels"]["topology.istio.io/network"] = "mine"
+    assert _network_labels("1.8", pod, "net1") == []  # the pod's own label stays
+    bare = _pod()
+    del bare["metadata"]["labels"]
+    first = _ops("1.8", bare, NETWORKED, values={"global": {"network": "net1"}})
+    assert {"op": "add", "path": "/metadata/labels", "value": {"istio.io/rev": "default"}} in first
+    assert {"op": "add", "path": "/metadata/labels/topology.istio.io~1network", "value": "net1"} in first
