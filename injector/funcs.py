@@ -47,11 +47,11 @@ import unicodedata
 from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from gotmpl import values as V
-from gotmpl.sprig.gojson import tag_lookup
+from gotmpl.sprig.gojson import parse_json_tag, tag_lookup
 from gotmpl.gofmt import sprint
 from gotmpl.gotime import TIME, GoTime, format_duration
 from gotmpl.runtime import ExecError
-from gotmpl.strconv import format_float, from_go_bytes, go_bytes, unquote
+from gotmpl.strconv import format_float, from_go_bytes, go_bytes
 from gotmpl.template import ParseError, Template
 from gotmpl.values import Kind
 
@@ -787,102 +787,14 @@ class _JSONField:
     __slots__ = ("field", "path", "name", "has_name", "omit_empty", "omit_zero", "quoted", "embed", "format")
 
     def __init__(self, field: V.StructField, struct_tag: str, path: tuple[int, ...]) -> None:
+        tag = parse_json_tag(tag_lookup(struct_tag, "json") or "")
         self.field = field
         self.path = path
-        self.name = field.name
-        self.has_name = False
-        self.omit_empty = self.omit_zero = self.embed = False
-        self.format = ""
-        string_option = False
-        tag = tag_lookup(struct_tag, "json") or ""
-        if tag and not tag.startswith(","):
-            n = _unreserved_prefix(tag)
-            name = tag[:n]
-            ok = True
-            if not tag[n:].startswith(",") and n != len(tag):
-                name, n, ok = _consume_tag_option(tag, False)
-            if ok:
-                self.has_name = True
-                self.name = _SURROGATE.sub("\ufffd", _canonical(name))  # []rune(name)
-            tag = tag[n:]
-        while tag:
-            # v2 reports malformed options as errors, which v1 mode ignores.
-            if tag[0] == ",":
-                tag = tag[1:]
-                if not tag:
-                    break
-            opt, n, _ = _consume_tag_option(tag, False)
-            tag = tag[n:]
-            if opt == "omitempty":
-                self.omit_empty = True
-            elif opt == "omitzero":
-                self.omit_zero = True
-            elif opt == "string":
-                string_option = True
-            elif opt == "embed":
-                self.embed = True
-            elif opt in ("case", "format") and tag.startswith(":"):
-                tag = tag[1:]
-                value, n, ok = _consume_tag_option(tag, opt == "format")
-                if ok and (value or opt == "case"):
-                    tag = tag[n:]
-                    if opt == "format":
-                        self.format = value
+        self.has_name = tag.name is not None
+        self.name = _SURROGATE.sub("\ufffd", _canonical(tag.name)) if tag.name is not None else field.name
+        self.omit_empty, self.omit_zero, self.embed, self.format = tag.omitempty, tag.omitzero, tag.embed, tag.format
         ft = field.type.elem if field.type.kind == Kind.PTR else field.type
-        self.quoted = string_option and ft.kind in _SCALAR_KINDS
-
-
-_RESERVED_IN_NAMES = frozenset(",\\'\"`")
-
-
-def _unreserved_prefix(tag: str) -> int:
-    for i, ch in enumerate(tag):
-        if ch in _RESERVED_IN_NAMES:
-            return i
-    return len(tag)
-
-
-def _is_letter(ch: str) -> bool:
-    return ch == "_" or unicodedata.category(ch).startswith("L")
-
-
-def _consume_tag_option(text: str, allow_quoted: bool) -> tuple[str, int, bool]:
-    """v2's consumeTagOption: an identifier (or, where allowed, a single-quoted
-    string); otherwise everything up to the next comma and ok=False."""
-    comma = text.find(",")
-    end = len(text) if comma < 0 else comma
-    if text and _is_letter(text[0]):
-        n = 1
-        while n < len(text) and (_is_letter(text[n]) or unicodedata.category(text[n]) == "Nd"):
-            n += 1
-        return text[:n], n, True
-    if text.startswith("'") and allow_quoted:
-        return _single_quoted(text, end)
-    return text[:end], end, False
-
-
-def _single_quoted(text: str, end: int) -> tuple[str, int, bool]:
-    """A single-quoted tag option value (Go string syntax inside)."""
-    buf = ['"']
-    escaped = False
-    for n in range(1, len(text)):
-        ch = text[n]
-        if escaped:
-            if ch == "'":
-                buf.pop()  # \' becomes '
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == '"':
-            buf.append("\\")
-        elif ch == "'":
-            buf.append('"')
-            try:
-                return unquote("".join(buf)), n + 1, True
-            except ValueError:
-                return text[:end], end, False
-        buf.append(ch)
-    return text[:end], end, False
+        self.quoted = tag.string and ft.kind in _SCALAR_KINDS
 
 
 class _JSONLayout:

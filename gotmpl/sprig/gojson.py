@@ -22,6 +22,7 @@ errors; gotmpl cannot import injector, and sprig needs the error texts.)
 from __future__ import annotations
 
 import base64
+import dataclasses
 import math
 import struct
 import sys
@@ -194,56 +195,70 @@ def _consume_option(text: str, allow_quoted: bool) -> tuple[str, int, bool]:
     return text[:end], end, False
 
 
+@dataclasses.dataclass(frozen=True)
+class JSONTag:
+    """A struct field's `json` tag as encoding/json/v2 parses it under the v1
+    options (malformed options are skipped, not errors). ``name`` is None when
+    the tag gives none (or an invalid one)."""
+
+    name: str | None = None
+    omitempty: bool = False
+    omitzero: bool = False
+    string: bool = False
+    embed: bool = False
+    format: str = ""
+
+
+def parse_json_tag(tag: str) -> JSONTag:
+    """v2's parseFieldOptions for a `json` tag's value (the one home of that
+    grammar: sprig's encoder here and Istio's in injector.funcs use it)."""
+    name = None
+    if tag and not tag.startswith(","):
+        n = next((i for i, c in enumerate(tag) if c in ",\\'\"`"), len(tag))
+        raw, ok = tag[:n], True
+        if not tag[n:].startswith(",") and n != len(tag):
+            raw, n, ok = _consume_option(tag, False)
+        if ok:
+            name = "".join("\ufffd" if "\udc80" <= c <= "\udcff" else c for c in raw)  # []rune(name)
+        tag = tag[n:]
+    flags = {"omitempty": False, "omitzero": False, "string": False, "embed": False}
+    fmt = ""
+    while tag:
+        if tag[0] == ",":
+            tag = tag[1:]
+            if not tag:
+                break
+        opt, n, _ = _consume_option(tag, False)
+        tag = tag[n:]
+        if opt in flags:
+            flags[opt] = True
+        elif opt in ("case", "format") and tag.startswith(":"):
+            rest = tag[1:]
+            value, n, ok = _consume_option(rest, opt == "format")
+            if ok and (opt == "case" or value):
+                tag = rest[n:]
+                if opt == "format":
+                    fmt = value
+            else:
+                tag = rest
+    return JSONTag(name, format=fmt, **flags)
+
+
 class _Field:
     """One JSON object member of a struct type."""
 
     __slots__ = ("embed", "format", "go_name", "has_name", "name", "omitempty", "omitzero", "path", "quoted", "type")
 
     def __init__(self, f: V.StructField, tag: str | None, path: tuple[V.StructField, ...]) -> None:
+        parsed = parse_json_tag(tag or "")
         self.go_name = f.name
-        self.name = f.name
+        self.name = parsed.name if parsed.name is not None else f.name
+        self.has_name = parsed.name is not None
         self.path = path
         self.type = f.type
-        self.has_name = False
-        self.omitempty = self.omitzero = self.embed = False
-        self.format = ""
-        string_opt = False
-        tag = tag or ""
-        if tag and not tag.startswith(","):
-            n = next((i for i, c in enumerate(tag) if c in ",\\'\"`"), len(tag))
-            name, ok = tag[:n], True
-            if not tag[n:].startswith(",") and n != len(tag):
-                name, n, ok = _consume_option(tag, False)
-            if ok:
-                self.has_name = True
-                self.name = "".join("\ufffd" if "\udc80" <= c <= "\udcff" else c for c in name)
-            tag = tag[n:]
-        while tag:
-            if tag[0] == ",":
-                tag = tag[1:]
-                if not tag:
-                    break
-            opt, n, _ = _consume_option(tag, False)
-            tag = tag[n:]
-            if opt == "omitempty":
-                self.omitempty = True
-            elif opt == "omitzero":
-                self.omitzero = True
-            elif opt == "string":
-                string_opt = True
-            elif opt == "embed":
-                self.embed = True
-            elif opt in ("case", "format") and tag.startswith(":"):
-                rest = tag[1:]
-                value, n, ok = _consume_option(rest, opt == "format")
-                if ok and (opt == "case" or value):
-                    tag = rest[n:]
-                    if opt == "format":
-                        self.format = value
-                else:
-                    tag = rest
+        self.omitempty, self.omitzero, self.embed, self.format = parsed.omitempty, parsed.omitzero, parsed.embed, parsed.format
         ft = self.type.elem if self.type.kind == Kind.PTR and self.type.name is None else self.type
-        self.quoted = string_opt and (
+        self.quoted = parsed.string and (
             ft.kind in (Kind.BOOL, Kind.STRING) or ft.kind in V.INT_KINDS or ft.kind in V.UINT_KINDS or ft.kind in V.FLOAT_KINDS
         )
 
