@@ -13,24 +13,11 @@ from typing import Any
 from .. import values as V
 from . import gojson, sprig_func
 from .cast import is_nil_interface
-from .gojson import JSONError
+from .gojson import JSONError, value_length
 
 Kind = V.Kind
 
 # --- empty and friends -----------------------------------------------------------------------------
-
-
-def _length(v: Any) -> int:
-    cls = type(v)
-    if cls is V.Slice:
-        return len(v.items or ())
-    if cls is V.Map:
-        return len(v.data or ())
-    if cls is V.Array:
-        return len(v.items)
-    if cls is V.Typed:
-        return len(v.value)
-    return len(v)
 
 
 def is_empty(v: Any) -> bool:
@@ -43,7 +30,7 @@ def is_empty(v: Any) -> bool:
         return True
     k = t.kind
     if k in (Kind.ARRAY, Kind.SLICE, Kind.MAP, Kind.STRING):
-        return _length(v) == 0
+        return value_length(v) == 0
     if k == Kind.STRUCT:
         return False
     if k == Kind.BOOL or k in V.NUMBER_KINDS:

@@ -340,7 +340,8 @@ def _field_value(v: Any, path: tuple[V.StructField, ...]) -> Any:
     return v
 
 
-def _length(v: Any) -> int:
+def value_length(v: Any) -> int:
+    """len() of a gotmpl string, slice, array or map value (nil: 0)."""
     cls = type(v)
     if cls is V.Slice:
         return len(v.items or ())
@@ -357,7 +358,7 @@ def _is_empty_value(v: Any, t: V.GoType) -> bool:
     """omitempty's legacy (v1) definition, by the field's static type."""
     k = t.kind
     if k in (Kind.ARRAY, Kind.MAP, Kind.SLICE, Kind.STRING):
-        return _length(v) == 0
+        return value_length(v) == 0
     if k == Kind.BOOL or k in V.NUMBER_KINDS:
         return V.unwrap_scalar(v) == 0
     if k in (Kind.INTERFACE, Kind.PTR):
